@@ -1,0 +1,60 @@
+# The archive's tasks. `make run` on a fresh machine does everything; `make test` checks it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SIZE ?= 10k
+
+.PHONY: help install setup run test lint format bench browser clean
+
+help:
+	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/"
+	@echo "make test   lint, migration check and the test suite (browser tests included)"
+	@echo "make setup  virtualenv, dependencies, database, seed corpus, search index"
+	@echo "make lint   ruff check and format check"
+	@echo "make bench  benchmarks (SIZE=10k, 100k or 1m)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(INSTALLED)
+
+setup: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py import_documents fixtures/corpus/
+	@$(BIN)/python manage.py create_local_admin
+
+run: setup
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Browser tests drive Debian's Chromium; install it where we may, otherwise they skip and say why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+		echo "Chromium could not be installed: browser tests will be skipped."
+
+test: install browser lint
+	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench --size $(SIZE)
+
+clean:
+	rm -rf data test-results

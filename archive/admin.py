@@ -1,0 +1,233 @@
+"""The curator's workbench: documents, passages and their revisions."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from archive.models import Document, Passage, PassageRevision, RevisionReason
+
+admin.site.site_header = _("Soviet–German Relations Archive — curation")
+admin.site.site_title = _("Archive curation")
+admin.site.index_title = _("Curation")
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "slug",
+        "language",
+        "shape",
+        "passage_total",
+        "published",
+        "updated_at",
+    ]
+    list_filter = ["language", "published", "shape"]
+    search_fields = ["title", "slug", "source_file", "source_url", "author", "notes"]
+    actions = ["publish", "unpublish"]
+    readonly_fields = [
+        "source_file",
+        "checksum",
+        "encoding",
+        "shape",
+        "source_revision",
+        "detected_language",
+        "imported_at",
+        "updated_at",
+        "passages_link",
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "title_supplied",
+                    "slug",
+                    "language",
+                    "published",
+                    "passages_link",
+                ]
+            },
+        ),
+        (_("Bibliographic"), {"fields": ["author", "publisher", "source_date", "source_url"]}),
+        (
+            _("Provenance (from the import)"),
+            {
+                "fields": [
+                    "source_file",
+                    "source_revision",
+                    "checksum",
+                    "encoding",
+                    "shape",
+                    "detected_language",
+                    "imported_at",
+                    "updated_at",
+                ]
+            },
+        ),
+        (_("Curator notes"), {"fields": ["notes"]}),
+        (_("Source text, verbatim"), {"fields": ["raw_text"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_passages=Count("passages", filter=Q(passages__withdrawn=False)))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is in every published citation; it is fixed once the document exists.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "slug", "raw_text"] if obj else fields
+
+    @admin.display(description=_("passages"), ordering="_passages")
+    def passage_total(self, obj):
+        return obj._passages
+
+    @admin.display(description=_("passages"))
+    def passages_link(self, obj):
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:archive_passage_changelist") + f"?document__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Edit the passages of this document"))
+
+    @admin.action(description=_("Publish selected documents"))
+    def publish(self, request, queryset):
+        count = queryset.update(published=True)
+        self.message_user(
+            request, ngettext("%d document published.", "%d documents published.", count) % count
+        )
+
+    @admin.action(description=_("Unpublish selected documents (hide from readers)"))
+    def unpublish(self, request, queryset):
+        count = queryset.update(published=False)
+        self.message_user(
+            request,
+            ngettext("%d document unpublished.", "%d documents unpublished.", count) % count,
+            messages.WARNING,
+        )
+
+
+class PassageRevisionInline(admin.TabularInline):
+    model = PassageRevision
+    fields = ["number", "reason", "editor", "created_at", "note", "excerpt"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-number"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("text"))
+    def excerpt(self, obj):
+        return Truncator(obj.text).words(30)
+
+
+class PassageForm(forms.ModelForm):
+    revision_note = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Shown in the passage's revision history, e.g. “typo fixed: Litinov → Litvinov”."
+        ),
+    )
+
+    class Meta:
+        model = Passage
+        fields = ["section", "text", "language"]
+        help_texts = {
+            "text": _(
+                "Saving a changed text keeps the old one as a revision; the passage's "
+                "number and URL stay the same."
+            ),
+        }
+
+
+@admin.register(Passage)
+class PassageAdmin(admin.ModelAdmin):
+    form = PassageForm
+    list_display = [
+        "ref_display",
+        "document",
+        "section_excerpt",
+        "excerpt",
+        "language",
+        "word_count",
+        "withdrawn",
+    ]
+    list_filter = ["document", "language", "withdrawn", "document__shape"]
+    list_select_related = ["document"]
+    search_fields = ["text", "section", "document__title", "document__slug"]
+    readonly_fields = [
+        "document",
+        "n",
+        "position",
+        "word_count",
+        "years",
+        "withdrawn",
+        "withdrawn_at",
+        "view_on_site_link",
+    ]
+    fields = [
+        "document",
+        "n",
+        "view_on_site_link",
+        "position",
+        "section",
+        "text",
+        "language",
+        "revision_note",
+        "word_count",
+        "years",
+        "withdrawn",
+        "withdrawn_at",
+    ]
+    inlines = [PassageRevisionInline]
+    ordering = ["document__title", "position", "n"]
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        # Passages come from imports; a curator corrects them, never invents them.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A published number must keep answering; passages are withdrawn, never deleted.
+        return False
+
+    @admin.display(description=_("reference"), ordering="n")
+    def ref_display(self, obj):
+        return obj.ref
+
+    @admin.display(description=_("section"))
+    def section_excerpt(self, obj):
+        return Truncator(obj.section).chars(40)
+
+    @admin.display(description=_("text"))
+    def excerpt(self, obj):
+        return Truncator(obj.text).words(16)
+
+    @admin.display(description=_("permalink"))
+    def view_on_site_link(self, obj):
+        return format_html('<a href="{0}">{0}</a>', obj.get_absolute_url())
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"text", "section"} & set(form.changed_data):
+            revision = obj.record_revision(
+                reason=RevisionReason.EDIT,
+                editor=request.user,
+                note=form.cleaned_data.get("revision_note", ""),
+            )
+            self.message_user(
+                request,
+                _("Saved as revision %(n)d of %(ref)s.") % {"n": revision.number, "ref": obj.ref},
+            )

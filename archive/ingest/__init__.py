@@ -1,0 +1,1 @@
+"""Turning source files into documents and passages: read, clean, detect, segment, store."""

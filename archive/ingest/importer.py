@@ -1,0 +1,239 @@
+"""Importing source files: read, segment and detect, then store as a new document or a revision."""
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from archive.ingest.align import Change, align
+from archive.ingest.catalogue import Catalogue, CatalogueEntry
+from archive.ingest.language import detect_language
+from archive.ingest.readers import ParsedSource, reader_for
+from archive.ingest.segment import Segment, segment
+from archive.ingest.source import SourceError, SourceText, read_source
+from archive.models import Document, Passage, PassageRevision, RevisionReason
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Prepared:
+    """A source read and cut into passages, ready to store."""
+
+    source: SourceText
+    parsed: ParsedSource
+    segments: list[Segment]
+    language: str
+
+
+@dataclass
+class ImportResult:
+    """What importing one file did, or why it failed."""
+
+    name: str
+    status: str  # "created", "unchanged", "revised" or "failed"
+    document: Document | None = None
+    changes: Counter = field(default_factory=Counter)
+    error: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+def prepare(source: SourceText) -> Prepared:
+    """Read a decoded source into passages and detect its language; no database involved."""
+    reader = reader_for(source.text)
+    parsed = reader.read(source.text)
+    segments = segment(parsed.blocks, token_stream=reader.shape == "tokens")
+    if not segments:
+        raise SourceError(f"no readable text was found (read as {reader.shape})")
+    language = detect_language(" ".join(s.text for s in segments))
+    return Prepared(source, parsed, segments, language)
+
+
+def unique_slug(base: str) -> str:
+    """A slug not yet used by any document: base, or base-2, base-3, …"""
+    base = slugify(base)[:90].strip("-") or "document"
+    slug, i = base, 1
+    while Document.objects.filter(slug=slug).exists():
+        i += 1
+        slug = f"{base}-{i}"
+    return slug
+
+
+def new_passages(
+    document: Document, segments: list[Segment], first_n: int, positions: Iterable[int]
+) -> list[Passage]:
+    """Passage objects (unsaved) for segments, numbered from first_n."""
+    passages = []
+    for offset, (seg, position) in enumerate(zip(segments, positions, strict=True)):
+        passage = Passage(
+            document=document,
+            n=first_n + offset,
+            position=position,
+            section=seg.section,
+            text=seg.text,
+            language=document.language,
+        )
+        passage.derive()
+        passages.append(passage)
+    return passages
+
+
+def store_passages(passages: list[Passage], reason: str) -> None:
+    """Save new passages with their first revision."""
+    Passage.objects.bulk_create(passages)
+    PassageRevision.objects.bulk_create(
+        PassageRevision(passage=p, number=1, text=p.text, section=p.section, reason=reason)
+        for p in passages
+    )
+
+
+def create_document(prepared: Prepared, entry: CatalogueEntry) -> Document:
+    """A new document with its passages, numbered 1… in reading order."""
+    parsed, source = prepared.parsed, prepared.source
+    title = parsed.title or entry.title or Path(source.name).stem
+    language = entry.language or prepared.language
+    if not language:
+        raise SourceError("its language could not be detected; give it in the catalogue")
+    document = Document.objects.create(
+        slug=entry.slug or unique_slug(title),
+        title=title,
+        title_supplied=not parsed.title,
+        author=entry.author,
+        publisher=entry.publisher,
+        source_date=entry.source_date,
+        language=language,
+        detected_language=prepared.language,
+        source_file=source.name,
+        checksum=source.checksum,
+        encoding=source.encoding,
+        source_url=parsed.source_url or entry.source_url,
+        source_revision=parsed.source_revision,
+        shape=parsed.shape,
+        raw_text=source.text,
+        notes=entry.notes,
+    )
+    positions = range(1, len(prepared.segments) + 1)
+    store_passages(new_passages(document, prepared.segments, 1, positions), RevisionReason.IMPORT)
+    return document
+
+
+def revise_document(document: Document, prepared: Prepared) -> Counter:
+    """Bring a document in line with a revised source, keeping every published number."""
+    old = list(document.passages.current().order_by("position"))
+    new = prepared.segments
+    steps = align([p.text for p in old], [s.text for s in new])
+    # Positions are reassigned below; clearing them first keeps the uniqueness rule satisfied.
+    document.passages.update(position=None)
+    next_n = (document.passages.aggregate(top=Max("n"))["top"] or 0) + 1
+    changes: Counter = Counter()
+    for step in steps:
+        changes[step.change] += 1
+        if step.change == Change.WITHDRAW:
+            old[step.old].withdraw()
+            continue
+        position = step.new + 1
+        if step.change == Change.NEW:
+            store_passages(
+                new_passages(document, [new[step.new]], next_n, [position]),
+                RevisionReason.REIMPORT,
+            )
+            next_n += 1
+            continue
+        passage, seg = old[step.old], new[step.new]
+        passage.position = position
+        if step.change == Change.KEEP and passage.section == seg.section:
+            passage.save(update_fields=["position", "updated_at"])
+        else:
+            if step.change == Change.KEEP:
+                changes[Change.KEEP] -= 1
+                changes[Change.REVISE] += 1
+            passage.revise(seg.text, section=seg.section, reason=RevisionReason.REIMPORT)
+    source, parsed = prepared.source, prepared.parsed
+    document.checksum, document.encoding, document.raw_text = (
+        source.checksum,
+        source.encoding,
+        source.text,
+    )
+    document.shape, document.detected_language = parsed.shape, prepared.language
+    document.source_revision = parsed.source_revision or document.source_revision
+    document.source_url = parsed.source_url or document.source_url
+    document.save()
+    return changes
+
+
+def import_file(path: Path, catalogue: Catalogue, *, dry_run: bool = False) -> ImportResult:
+    """Import one source file; nothing is stored if it fails or if this is a dry run."""
+    try:
+        source = read_source(path, max_bytes=settings.ARCHIVE_MAX_SOURCE_BYTES)
+        existing = Document.objects.filter(source_file=source.name).first()
+        if existing and existing.checksum == source.checksum:
+            return ImportResult(source.name, "unchanged", existing)
+        prepared = prepare(source)
+        with transaction.atomic():
+            if existing:
+                changes = revise_document(existing, prepared)
+                result = ImportResult(source.name, "revised", existing, changes)
+            else:
+                document = create_document(prepared, catalogue.entry_for(source.name))
+                result = ImportResult(
+                    source.name, "created", document, Counter({Change.NEW: len(prepared.segments)})
+                )
+            transaction.set_rollback(dry_run)
+        return result
+    except SourceError as error:
+        return ImportResult(path.name, "failed", error=str(error))
+    except Exception as error:
+        # A bug or a database failure on one file must not stop the rest of the run; the
+        # transaction above has already put this document back as it was.
+        logger.exception("Import of %s failed", path)
+        return ImportResult(
+            path.name, "failed", error=f"unexpected error ({type(error).__name__}: {error})"
+        )
+
+
+def source_files(paths: Iterable[Path]) -> list[Path]:
+    """The files named, and the visible files inside the folders named, in name order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def import_paths(
+    paths: Iterable[Path],
+    catalogue: Catalogue,
+    *,
+    dry_run: bool = False,
+    progress: Callable[[int, int, ImportResult], None] | None = None,
+) -> list[ImportResult]:
+    """Import every source file under the given paths; one bad file does not stop the others."""
+    files = source_files(paths)
+    results = []
+    for i, path in enumerate(files, 1):
+        if not path.exists():
+            result = ImportResult(path.name, "failed", error=f"no such file or folder: {path}")
+        else:
+            result = import_file(path, catalogue, dry_run=dry_run)
+        results.append(result)
+        if progress:
+            progress(i, len(files), result)
+    return results

@@ -1,0 +1,38 @@
+"""Create a curator login for a local copy of the archive, or show the one already created.
+
+python manage.py create_local_admin
+"""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+USERNAME = "curator"
+
+
+class Command(BaseCommand):
+    help = "Create a local superuser 'curator' with a random password (once) and print the login."
+
+    def handle(self, *args, **options):
+        login_file = settings.DATA_DIR / "admin-login.txt"
+        users = get_user_model().objects
+        if users.filter(username=USERNAME).exists():
+            if login_file.exists():
+                self.stdout.write(login_file.read_text().strip())
+            else:
+                self.stdout.write(
+                    f"Admin user '{USERNAME}' exists; set a new password with "
+                    f"`python manage.py changepassword {USERNAME}`."
+                )
+            return
+        password = secrets.token_urlsafe(12)
+        users.create_superuser(USERNAME, "", password)
+        text = (
+            f"Admin login for this local archive: http://127.0.0.1:8000/admin/ "
+            f"user '{USERNAME}', password '{password}' (kept in {login_file})."
+        )
+        login_file.write_text(text + "\n")
+        login_file.chmod(0o600)
+        self.stdout.write(self.style.SUCCESS(text))

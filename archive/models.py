@@ -1,0 +1,311 @@
+"""What the archive stores: documents, their citable passages, and every revision of each."""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from archive.text import count_words, years_mentioned
+
+
+class Language(models.TextChoices):
+    """Languages the archive holds and detects."""
+
+    CROATIAN = "hr", _("Croatian")
+    ROMANIAN = "ro", _("Romanian")
+    ENGLISH = "en", _("English")
+    GERMAN = "de", _("German")
+    RUSSIAN = "ru", _("Russian")
+
+
+class SourceShape(models.TextChoices):
+    """The layout a source file came in, which decides how it is read."""
+
+    PARAGRAPHS = "paragraphs", _("Plain paragraphs, one per line")
+    WIKI = "wiki", _("Wiki export with front matter and == headings ==")
+    WEBPAGE = "webpage", _("Scraped web page with link glosses")
+    ESSAY = "essay", _("Essay with a title line")
+    TOKENS = "tokens", _("Token stream (lower-cased, stop words stripped)")
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def in_language(self, code: str):
+        return self.filter(language=code)
+
+    def with_passage_counts(self):
+        return self.annotate(
+            passage_count=Count("passages", filter=Q(passages__withdrawn=False), distinct=True)
+        )
+
+
+class Document(models.Model):
+    """A source text in the archive, with where it came from and how it was read."""
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_(
+            "Permanent identifier in every citation and URL of this document. Changing it breaks "
+            "published references."
+        ),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    title_supplied = models.BooleanField(
+        _("title supplied by the archive"),
+        default=False,
+        help_text=_("Ticked when the source has no title of its own and a curator gave one."),
+    )
+    author = models.CharField(_("author"), max_length=300, blank=True)
+    publisher = models.CharField(
+        _("publisher or site"), max_length=300, blank=True, help_text=_("E.g. “Wikipedia (ro)”.")
+    )
+    source_date = models.CharField(
+        _("date of the source"),
+        max_length=40,
+        blank=True,
+        help_text=_("As precise as known: 2023, 2023-05 or 2023-05-01."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=Language.choices,
+        help_text=_("The document's main language. Passages default to it."),
+    )
+    detected_language = models.CharField(
+        _("detected language"),
+        max_length=8,
+        choices=Language.choices,
+        blank=True,
+        editable=False,
+        help_text=_("What automatic detection found at the last import."),
+    )
+    source_file = models.CharField(
+        _("source file"),
+        max_length=255,
+        help_text=_("File name of the source; a re-import of the same name revises this document."),
+    )
+    checksum = models.CharField(
+        _("checksum"), max_length=64, help_text=_("SHA-256 of the source file as imported.")
+    )
+    encoding = models.CharField(_("encoding"), max_length=40, default="utf-8")
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    source_revision = models.CharField(
+        _("source revision"),
+        max_length=100,
+        blank=True,
+        help_text=_("The revision identifier the source gives, e.g. a wiki revision number."),
+    )
+    shape = models.CharField(_("source shape"), max_length=20, choices=SourceShape.choices)
+    raw_text = models.TextField(_("source text"), help_text=_("The source file, verbatim."))
+    published = models.BooleanField(
+        _("published"), default=True, help_text=_("Unpublished documents are hidden from readers.")
+    )
+    notes = models.TextField(_("curator notes"), blank=True)
+    imported_at = models.DateTimeField(_("first imported"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            # A source file is the identity a re-import is matched on.
+            models.UniqueConstraint(fields=["source_file"], name="document_source_file_unique"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Passages that followed the document's language keep following it.
+        if self.pk:
+            previous = (
+                Document.objects.filter(pk=self.pk).values_list("language", flat=True).first()
+            )
+            if previous and previous != self.language:
+                self.passages.filter(language=previous).update(language=self.language)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:document", kwargs={"slug": self.slug})
+
+    @property
+    def display_title(self) -> str:
+        """The title as a catalogue shows it: supplied titles in square brackets."""
+        return f"[{self.title}]" if self.title_supplied else self.title
+
+
+class PassageQuerySet(models.QuerySet):
+    def current(self):
+        """Passages still part of their document's text (not withdrawn)."""
+        return self.filter(withdrawn=False)
+
+    def published(self):
+        return self.current().filter(document__published=True)
+
+    def in_language(self, code: str):
+        return self.filter(language=code)
+
+
+class Passage(models.Model):
+    """A span of a document's text: the unit we index and cite."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="passages", verbose_name=_("document")
+    )
+    n = models.PositiveIntegerField(
+        _("number"),
+        help_text=_("Permanent number within the document, cited as <slug>:<n>. Never reused."),
+    )
+    position = models.PositiveIntegerField(
+        _("position"),
+        null=True,
+        blank=True,
+        help_text=_("Order in the document's current text; empty once withdrawn."),
+    )
+    section = models.CharField(_("section"), max_length=500, blank=True)
+    text = models.TextField(_("text"))
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Leave empty to use the document's language."),
+    )
+    word_count = models.PositiveIntegerField(_("words"), default=0, editable=False)
+    years = models.JSONField(_("years mentioned"), default=list, blank=True, editable=False)
+    withdrawn = models.BooleanField(
+        _("withdrawn"),
+        default=False,
+        help_text=_("No longer in the source; the passage stays readable at its URL."),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = PassageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "position", "n"]
+        verbose_name = _("passage")
+        verbose_name_plural = _("passages")
+        constraints = [
+            # The citation contract: <slug>:<n> names exactly one passage.
+            models.UniqueConstraint(
+                fields=["document", "n"], name="passage_number_unique_in_document"
+            ),
+            # Two passages cannot stand at the same place in a document's text.
+            models.UniqueConstraint(
+                fields=["document", "position"], name="passage_position_unique_in_document"
+            ),
+            # Numbers start at 1 so that references read naturally.
+            models.CheckConstraint(condition=Q(n__gte=1), name="passage_number_positive"),
+            # An empty passage cannot be cited or found.
+            models.CheckConstraint(condition=~Q(text=""), name="passage_text_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.ref
+
+    def save(self, *args, **kwargs):
+        self.derive()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "language", "word_count", "years"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("archive:passage", kwargs={"slug": self.document.slug, "n": self.n})
+
+    @property
+    def ref(self) -> str:
+        """The human reference, <slug>:<n>."""
+        return f"{self.document.slug}:{self.n}"
+
+    @property
+    def effective_language(self) -> str:
+        return self.language or self.document.language
+
+    def derive(self):
+        """Recompute what is derived from the text: language default, word count, years."""
+        self.language = self.language or self.document.language
+        self.word_count = count_words(self.text)
+        self.years = years_mentioned(self.text)
+
+    @transaction.atomic
+    def revise(
+        self, text: str, *, reason: str, section: str | None = None, editor=None, note: str = ""
+    ) -> "PassageRevision | None":
+        """Replace the passage's text, keeping the old one as a revision; None if unchanged."""
+        section = self.section if section is None else section
+        if text == self.text and section == self.section and self.revisions.exists():
+            return None
+        self.text, self.section = text, section
+        self.save()
+        return self.record_revision(reason=reason, editor=editor, note=note)
+
+    def record_revision(self, *, reason: str, editor=None, note: str = "") -> "PassageRevision":
+        """Store the passage's current text as its newest revision."""
+        last = self.revisions.order_by("-number").values_list("number", flat=True).first()
+        return self.revisions.create(
+            number=(last or 0) + 1,
+            text=self.text,
+            section=self.section,
+            reason=reason,
+            editor=editor,
+            note=note,
+        )
+
+    def withdraw(self):
+        """Take the passage out of the document's current text; its URL keeps answering."""
+        self.withdrawn, self.withdrawn_at, self.position = True, timezone.now(), None
+        self.save(update_fields=["withdrawn", "withdrawn_at", "position", "updated_at"])
+
+
+class RevisionReason(models.TextChoices):
+    IMPORT = "import", _("First import")
+    REIMPORT = "reimport", _("Re-import of a revised source")
+    EDIT = "edit", _("Curator's correction")
+
+
+class PassageRevision(models.Model):
+    """One published state of a passage's text, kept so every citation stays readable."""
+
+    passage = models.ForeignKey(
+        Passage, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("passage")
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    text = models.TextField(_("text"))
+    section = models.CharField(_("section"), max_length=500, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=RevisionReason.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("editor"),
+    )
+    created_at = models.DateTimeField(_("revised on"), default=timezone.now)
+
+    class Meta:
+        ordering = ["passage", "number"]
+        verbose_name = _("passage revision")
+        verbose_name_plural = _("passage revisions")
+        constraints = [
+            # ?rev=N must name one text.
+            models.UniqueConstraint(
+                fields=["passage", "number"], name="revision_number_unique_in_passage"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.passage.ref} rev. {self.number}"

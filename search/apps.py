@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SearchConfig(AppConfig):
+    """How passages are found: indexes, language analysis, the search page and API."""
+
+    name = "search"

@@ -1,0 +1,56 @@
+"""Shared fixtures: the seed corpus, imported once per test session."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from archive.ingest.catalogue import Catalogue
+from archive.ingest.importer import import_paths
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
+SEED = {
+    "000": "000_e0ae1ab68611c2eb.txt",
+    "001": "001_5aa7d51724b71bbf.txt",
+    "002": "002_46bac4e4e58ff968.txt",
+    "003": "003_1648030d0e596f67.txt",
+    "004": "004_ff22eedb3fb81119.txt",
+}
+SLUGS = {
+    "000": "sovjetsko-njemacki-odnosi",
+    "001": "relatiile-sovieto-germane-1918-1941",
+    "002": "molotov-ribbentrop-pact",
+    "003": "soviet-nazi-relations-1930s",
+    "004": "german-soviet-axis-talks",
+}
+
+# Playwright's sync API runs an event loop in the test thread; the ORM must be allowed there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def seed_text(key: str) -> str:
+    return (CORPUS / SEED[key]).read_text(encoding="utf-8")
+
+
+def import_seed_corpus():
+    results = import_paths([CORPUS], Catalogue.load(settings.ARCHIVE_CATALOGUE))
+    assert not [r for r in results if r.failed], [r.error for r in results if r.failed]
+    return results
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the seed corpus imported once for every test."""
+    with django_db_blocker.unblock():
+        import_seed_corpus()
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+@pytest.fixture
+def catalogue() -> Catalogue:
+    return Catalogue.load(settings.ARCHIVE_CATALOGUE)
