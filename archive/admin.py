@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
@@ -30,6 +31,7 @@ class DocumentAdmin(admin.ModelAdmin):
     list_filter = ["language", "published", "shape"]
     search_fields = ["title", "slug", "source_file", "source_url", "author", "notes"]
     actions = ["publish", "unpublish"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     readonly_fields = [
         "source_file",
         "checksum",

@@ -1,7 +1,10 @@
 """The read-only JSON API for documents and passages (contract in DESIGN.md)."""
 
-from django.http import JsonResponse
+from functools import wraps
+
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
 
 from archive.models import Document, Passage
 
@@ -43,15 +46,32 @@ def passage_json(passage: Passage, request) -> dict:
     }
 
 
+def json_view(view):
+    """A read-only JSON endpoint: GET and HEAD only, errors answered as JSON too."""
+
+    @require_safe
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            data = view(request, *args, **kwargs)
+        except Http404 as error:
+            return JsonResponse({"error": str(error) or "not found"}, status=404)
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+    return wrapper
+
+
+@json_view
 def documents(request):
     docs = Document.objects.published().with_passage_counts()
-    return JsonResponse({"results": [document_json(d, request) for d in docs]})
+    return {"results": [document_json(d, request) for d in docs]}
 
 
+@json_view
 def passage(request, slug, n):
     found = get_object_or_404(
         Passage.objects.select_related("document").filter(document__published=True),
         document__slug=slug,
         n=n,
     )
-    return JsonResponse(passage_json(found, request), json_dumps_params={"ensure_ascii": False})
+    return passage_json(found, request)

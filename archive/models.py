@@ -1,5 +1,7 @@
 """What the archive stores: documents, their citable passages, and every revision of each."""
 
+from urllib.parse import unquote
+
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, Q
@@ -136,6 +138,11 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("archive:document", kwargs={"slug": self.slug})
+
+    @property
+    def readable_source_url(self) -> str:
+        """The source URL with percent-escapes decoded, as a person would type it."""
+        return unquote(self.source_url)
 
     @property
     def display_title(self) -> str:

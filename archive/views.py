@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from archive.citation import passage_citation
 from archive.models import Document, Language, Passage
@@ -11,6 +12,7 @@ def published_document(slug: str) -> Document:
     return get_object_or_404(Document.objects.published(), slug=slug)
 
 
+@require_safe
 def home(request):
     documents = Document.objects.published().with_passage_counts()
     passages = Passage.objects.published()
@@ -35,11 +37,13 @@ def home(request):
     )
 
 
+@require_safe
 def document_list(request):
     documents = Document.objects.published().with_passage_counts()
     return render(request, "archive/document_list.html", {"documents": documents})
 
 
+@require_safe
 def document_detail(request, slug):
     document = published_document(slug)
     passages = document.passages.current().order_by("position")
@@ -54,6 +58,7 @@ def document_detail(request, slug):
     )
 
 
+@require_safe
 def passage_detail(request, slug, n):
     document = published_document(slug)
     passage = get_object_or_404(document.passages, n=n)

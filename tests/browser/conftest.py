@@ -1,0 +1,50 @@
+"""Real-browser tests: Playwright driving Debian's Chromium against a live server."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import import_seed_corpus
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+
+
+def pytest_collection_modifyitems(config, items):
+    if Path(CHROMIUM).exists():
+        return
+    skip = pytest.mark.skip(
+        reason="Chromium is not installed (apt-get install chromium); browser tests skipped."
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Playwright may not download its own browser here; Debian's Chromium is used instead.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture
+def archive_url(live_server, transactional_db):
+    """The live archive's address, with the seed corpus imported."""
+    import_seed_corpus()
+    return live_server.url
+
+
+@pytest.fixture
+def shot():
+    """Save a full-page screenshot under test-results/screenshots/ for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name, *, full_page=True):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+    return take
