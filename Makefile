@@ -29,7 +29,9 @@ install: $(INSTALLED)
 setup: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py load_thesaurus fixtures/thesaurus.toml
 	$(BIN)/python manage.py import_documents fixtures/corpus/
+	$(BIN)/python manage.py rebuild_index --noinput --verbosity 0
 	@$(BIN)/python manage.py create_local_admin
 
 run: setup

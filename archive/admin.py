@@ -10,7 +10,17 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from archive.models import Document, Passage, PassageRevision, RevisionReason
+from archive.models import (
+    Concept,
+    ConceptLabel,
+    Document,
+    Passage,
+    PassageConcept,
+    PassageRevision,
+    RevisionReason,
+    TagOrigin,
+)
+from archive.signals import announce_passages_changed, announce_thesaurus_changed
 
 admin.site.site_header = _("Soviet–German Relations Archive — curation")
 admin.site.site_title = _("Archive curation")
@@ -89,6 +99,10 @@ class DocumentAdmin(admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return [*fields, "slug", "raw_text"] if obj else fields
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        announce_passages_changed(obj.passages.values_list("pk", flat=True))
+
     @admin.display(description=_("passages"), ordering="_passages")
     def passage_total(self, obj):
         return obj._passages
@@ -103,6 +117,9 @@ class DocumentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish selected documents"))
     def publish(self, request, queryset):
         count = queryset.update(published=True)
+        announce_passages_changed(
+            Passage.objects.filter(document__in=queryset).values_list("pk", flat=True)
+        )
         self.message_user(
             request, ngettext("%d document published.", "%d documents published.", count) % count
         )
@@ -110,6 +127,9 @@ class DocumentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Unpublish selected documents (hide from readers)"))
     def unpublish(self, request, queryset):
         count = queryset.update(published=False)
+        announce_passages_changed(
+            Passage.objects.filter(document__in=queryset).values_list("pk", flat=True)
+        )
         self.message_user(
             request,
             ngettext("%d document unpublished.", "%d documents unpublished.", count) % count,
@@ -131,6 +151,18 @@ class PassageRevisionInline(admin.TabularInline):
     @admin.display(description=_("text"))
     def excerpt(self, obj):
         return Truncator(obj.text).words(30)
+
+
+class PassageConceptInline(admin.TabularInline):
+    model = PassageConcept
+    fields = ["concept", "origin", "rejected"]
+    readonly_fields = ["origin"]
+    autocomplete_fields = ["concept"]
+    extra = 0
+    verbose_name = _("concept mentioned")
+    verbose_name_plural = _(
+        "concepts mentioned (tick “rejected” to remove a wrong automatic tag for good)"
+    )
 
 
 class PassageForm(forms.ModelForm):
@@ -193,7 +225,7 @@ class PassageAdmin(admin.ModelAdmin):
         "withdrawn",
         "withdrawn_at",
     ]
-    inlines = [PassageRevisionInline]
+    inlines = [PassageConceptInline, PassageRevisionInline]
     ordering = ["document__title", "position", "n"]
     list_per_page = 50
 
@@ -221,6 +253,20 @@ class PassageAdmin(admin.ModelAdmin):
     def view_on_site_link(self, obj):
         return format_html('<a href="{0}">{0}</a>', obj.get_absolute_url())
 
+    def save_formset(self, request, form, formset, change):
+        # Tags a curator adds by hand are the curator's, and survive re-tagging.
+        for tag in formset.save(commit=False):
+            if isinstance(tag, PassageConcept) and not tag.pk:
+                tag.origin = TagOrigin.CURATOR
+            tag.save()
+        for tag in formset.deleted_objects:
+            tag.delete()
+        formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        announce_passages_changed([form.instance.pk])
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"text", "section"} & set(form.changed_data):
@@ -233,3 +279,48 @@ class PassageAdmin(admin.ModelAdmin):
                 request,
                 _("Saved as revision %(n)d of %(ref)s.") % {"n": revision.number, "ref": obj.ref},
             )
+
+
+class ConceptLabelInline(admin.TabularInline):
+    model = ConceptLabel
+    fields = ["language", "text", "preferred"]
+    extra = 1
+
+
+@admin.register(Concept)
+class ConceptAdmin(admin.ModelAdmin):
+    list_display = ["slug", "kind", "labels_display", "passage_total"]
+    list_filter = ["kind", "labels__language"]
+    search_fields = ["slug", "labels__text", "note"]
+    inlines = [ConceptLabelInline]
+    fields = ["slug", "kind", "note"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("labels")
+            .annotate(
+                _passages=Count(
+                    "passage_tags", filter=Q(passage_tags__rejected=False), distinct=True
+                )
+            )
+        )
+
+    @admin.display(description=_("labels"))
+    def labels_display(self, obj):
+        return " · ".join(
+            f"{lab.text} ({lab.language})" for lab in obj.labels.all() if lab.preferred
+        )
+
+    @admin.display(description=_("passages"), ordering="_passages")
+    def passage_total(self, obj):
+        return obj._passages
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        announce_thesaurus_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        announce_thesaurus_changed()

@@ -189,6 +189,13 @@ class Passage(models.Model):
     )
     word_count = models.PositiveIntegerField(_("words"), default=0, editable=False)
     years = models.JSONField(_("years mentioned"), default=list, blank=True, editable=False)
+    concepts = models.ManyToManyField(
+        "Concept",
+        through="PassageConcept",
+        related_name="passages",
+        blank=True,
+        verbose_name=_("concepts"),
+    )
     withdrawn = models.BooleanField(
         _("withdrawn"),
         default=False,
@@ -239,6 +246,10 @@ class Passage(models.Model):
     @property
     def effective_language(self) -> str:
         return self.language or self.document.language
+
+    def concept_slugs(self) -> list[str]:
+        """The concepts this passage is tagged with (rejected tags left out)."""
+        return sorted(tag.concept.slug for tag in self.concept_tags.all() if not tag.rejected)
 
     def derive(self):
         """Recompute what is derived from the text: language default, word count, years."""
@@ -316,3 +327,121 @@ class PassageRevision(models.Model):
 
     def __str__(self):
         return f"{self.passage.ref} rev. {self.number}"
+
+
+class ConceptKind(models.TextChoices):
+    """What sort of thing a thesaurus concept names."""
+
+    PERSON = "person", _("Person")
+    PLACE = "place", _("Place")
+    ORGANISATION = "organisation", _("Organisation")
+    EVENT = "event", _("Event")
+    TREATY = "treaty", _("Treaty or agreement")
+    TERM = "term", _("Key term")
+
+
+class ConceptQuerySet(models.QuerySet):
+    def with_labels(self):
+        return self.prefetch_related("labels")
+
+
+class Concept(models.Model):
+    """A person, place, organisation, event, treaty or term, named in several languages."""
+
+    slug = models.SlugField(
+        _("identifier"),
+        max_length=100,
+        unique=True,
+        help_text=_("Permanent identifier used in search filters, e.g. “lithuania”."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ConceptKind.choices)
+    note = models.TextField(_("note"), blank=True, help_text=_("For curators: what it is."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = ConceptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("concept")
+        verbose_name_plural = _("concepts")
+
+    def __str__(self):
+        return self.label()
+
+    def label(self, language: str = "en") -> str:
+        """The preferred label in a language, else the English one, else any."""
+        labels = sorted(
+            (lab for lab in self.labels.all() if lab.preferred),
+            key=lambda lab: (lab.language != language, lab.language != "en"),
+        )
+        return labels[0].text if labels else self.slug
+
+
+class ConceptLabel(models.Model):
+    """A name of a concept in one language: its preferred label, a variant or an alias."""
+
+    concept = models.ForeignKey(
+        Concept, on_delete=models.CASCADE, related_name="labels", verbose_name=_("concept")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    text = models.CharField(
+        _("label"),
+        max_length=200,
+        help_text=_("As written in texts: “Litva”, “Uniunea Sovietică”, “Litinov” (misspelt)."),
+    )
+    preferred = models.BooleanField(
+        _("preferred"), default=False, help_text=_("The name shown for this language.")
+    )
+
+    class Meta:
+        ordering = ["concept", "language", "-preferred", "text"]
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+        constraints = [
+            # The same name twice for one concept and language says nothing more.
+            models.UniqueConstraint(
+                fields=["concept", "language", "text"], name="concept_label_unique"
+            ),
+            # One name is shown per language.
+            models.UniqueConstraint(
+                fields=["concept", "language"],
+                condition=Q(preferred=True),
+                name="concept_one_preferred_label_per_language",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.text} ({self.language})"
+
+
+class TagOrigin(models.TextChoices):
+    AUTO = "auto", _("Found by matching labels")
+    CURATOR = "curator", _("Added by a curator")
+
+
+class PassageConcept(models.Model):
+    """A passage's mention of a concept, found automatically or set by a curator."""
+
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="concept_tags")
+    concept = models.ForeignKey(Concept, on_delete=models.CASCADE, related_name="passage_tags")
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=TagOrigin.choices, default=TagOrigin.CURATOR
+    )
+    rejected = models.BooleanField(
+        _("rejected"),
+        default=False,
+        help_text=_("The label matched, but the passage is not about this concept: never tag it."),
+    )
+
+    class Meta:
+        ordering = ["passage", "concept"]
+        verbose_name = _("concept tag")
+        verbose_name_plural = _("concept tags")
+        constraints = [
+            # A passage mentions a concept once, whatever the number of matches.
+            models.UniqueConstraint(fields=["passage", "concept"], name="passage_concept_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.passage} → {self.concept.slug}"

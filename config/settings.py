@@ -106,7 +106,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "ENGINE": "search.backend.ArchiveWhooshEngine",
         "PATH": os.environ.get("ARCHIVE_INDEX_DIR", str(DATA_DIR / "whoosh_index")),
     },
 }
@@ -138,6 +138,10 @@ WHITENOISE_USE_FINDERS = True
 # Where `import_documents` finds the curated catalogue (titles and metadata sources lack).
 ARCHIVE_CATALOGUE = Path(
     os.environ.get("ARCHIVE_CATALOGUE", BASE_DIR / "fixtures" / "catalogue.toml")
+)
+# The curated thesaurus `load_thesaurus` reads by default.
+ARCHIVE_THESAURUS = Path(
+    os.environ.get("ARCHIVE_THESAURUS", BASE_DIR / "fixtures" / "thesaurus.toml")
 )
 # A source larger than this is refused: no real text in this archive comes near it.
 ARCHIVE_MAX_SOURCE_BYTES = int(os.environ.get("ARCHIVE_MAX_SOURCE_BYTES", 20 * 1024 * 1024))

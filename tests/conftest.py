@@ -5,9 +5,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from haystack import connections
 
 from archive.ingest.catalogue import Catalogue
 from archive.ingest.importer import import_paths
+from archive.thesaurus import load_thesaurus
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 SEED = {
@@ -39,11 +41,40 @@ def import_seed_corpus():
     return results
 
 
+def use_index(path: Path) -> None:
+    """Point the search connection at an index folder (a fresh Whoosh index if empty)."""
+    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(path)
+    connections.reload("default")
+
+
+def rebuild_index() -> None:
+    from django.core.management import call_command
+
+    call_command("rebuild_index", interactive=False, verbosity=0)
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database, with the seed corpus imported once for every test."""
+def session_index(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("whoosh")
+    use_index(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, session_index):
+    """The test database with the thesaurus and the seed corpus, indexed in a temporary folder."""
     with django_db_blocker.unblock():
+        load_thesaurus(settings.ARCHIVE_THESAURUS)
         import_seed_corpus()
+
+
+@pytest.fixture
+def private_index(tmp_path, session_index):
+    """A separate index, built from the database, for a test that changes what is indexed."""
+    use_index(tmp_path / "whoosh")
+    rebuild_index()
+    yield tmp_path / "whoosh"
+    use_index(session_index)
 
 
 @pytest.fixture

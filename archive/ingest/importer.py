@@ -18,6 +18,7 @@ from archive.ingest.readers import ParsedSource, reader_for
 from archive.ingest.segment import Segment, segment
 from archive.ingest.source import SourceError, SourceText, read_source
 from archive.models import Document, Passage, PassageRevision, RevisionReason
+from archive.signals import announce_passages_changed
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +188,8 @@ def import_file(path: Path, catalogue: Catalogue, *, dry_run: bool = False) -> I
                 result = ImportResult(
                     source.name, "created", document, Counter({Change.NEW: len(prepared.segments)})
                 )
+            # Reindexing happens when the transaction commits; a dry run never commits.
+            announce_passages_changed(result.document.passages.values_list("pk", flat=True))
             transaction.set_rollback(dry_run)
         return result
     except SourceError as error:

@@ -1,0 +1,94 @@
+"""Highlighting of search matches in passage text, as escaped HTML with `<mark>` around words."""
+
+import re
+from html import escape
+
+from search.analysis import FOLDED_ANALYZER, analyzer_for
+
+ELLIPSIS = "…"
+_SPACE = re.compile(r"\s")
+
+
+def query_terms(words: list[str], code: str) -> set[str]:
+    """Analyzed terms of query `words` for the stemmed analyzer of `code` and the folded one."""
+    terms: set[str] = set()
+    for analyzer in _analyzers(code):
+        for word in words:
+            terms.update(t.text for t in analyzer(word, mode="query"))
+    return terms
+
+
+def _analyzers(code: str):
+    analyzer = analyzer_for(code)
+    return (analyzer,) if analyzer is FOLDED_ANALYZER else (analyzer, FOLDED_ANALYZER)
+
+
+def matches(text: str, terms: set[str], code: str) -> list[tuple[int, int]]:
+    """Sorted (start, end) character spans of the words in `text` that have a form in `terms`."""
+    spans: set[tuple[int, int]] = set()
+    for analyzer in _analyzers(code):
+        for t in analyzer(text, chars=True, mode="index"):
+            if t.text in terms:
+                spans.add((t.startchar, t.endchar))
+    return sorted(spans)
+
+
+def _best_window(spans: list[tuple[int, int]], size: int) -> tuple[int, int]:
+    """Start and end of the first run of spans fitting in `size` characters with the most spans."""
+    best, best_count, last = 0, 0, 0
+    for first in range(len(spans)):
+        last = max(last, first)
+        while last + 1 < len(spans) and spans[last + 1][1] - spans[first][0] <= size:
+            last += 1
+        if last - first + 1 > best_count:
+            best, best_count = first, last - first + 1
+    start = spans[best][0]
+    end = max(spans[best + best_count - 1][1], start)
+    return start, end
+
+
+def _snippet_bounds(text: str, spans: list[tuple[int, int]], size: int) -> tuple[int, int]:
+    """Character range of the snippet: about `size` characters, cut between words."""
+    if spans:
+        first, last = _best_window(spans, size)
+        # Spread the room left over evenly around the matches.
+        start = max(0, first - max(0, size - (last - first)) // 2)
+    else:
+        first, last, start = 0, 0, 0
+    end = min(len(text), start + size)
+    start = max(0, min(start, end - size, first))
+    end = max(end, last)
+    if start > 0 and not text[start - 1].isspace():
+        # Move forward past the word cut in two, but never beyond the first match.
+        space = _SPACE.search(text, start, first)
+        if space:
+            start = space.end()
+    if end < len(text) and not text[end].isspace():
+        cut = max((m.start() for m in _SPACE.finditer(text, last, end)), default=None)
+        if cut is not None:
+            end = cut
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def highlight(text: str, terms: set[str], code: str, *, max_chars: int | None = None) -> str:
+    """Escaped HTML of `text` (or of its best snippet) with the words matching `terms` marked."""
+    spans = matches(text, terms, code) if terms else []
+    start, end = 0, len(text)
+    if max_chars is not None and len(text) > max_chars:
+        start, end = _snippet_bounds(text, spans, max_chars)
+    parts = []
+    position = start
+    for span_start, span_end in spans:
+        if span_start < start or span_end > end:
+            continue
+        parts.append(escape(text[position:span_start]))
+        parts.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        position = span_end
+    parts.append(escape(text[position:end]))
+    prefix = ELLIPSIS if text[:start].strip() else ""
+    suffix = ELLIPSIS if text[end:].strip() else ""
+    return prefix + "".join(parts) + suffix

@@ -1,0 +1,281 @@
+"""Reading a reader's query and building the Whoosh query that searches every language.
+
+The query language: words (all must match), "quoted phrases" (exact, after folding), OR between
+two terms, -exclusion (also NOT), prefix*, fuzzy~ (one or two letters off). Whatever cannot be
+read that way is searched as plain words, with a notice saying so; nothing here raises.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.analysis import RegexTokenizer
+
+from search.analysis import (
+    FOLDED_ANALYZER,
+    SNOWBALL_ALGORITHMS,
+    WORD_PATTERN,
+    analyze,
+    fold,
+    index_forms,
+)
+from search.search_indexes import STEMMED_FIELDS
+from search.thesaurus import Thesaurus
+
+MAX_QUERY_CHARS = 500
+MAX_CLAUSES = 24
+# Exact (folded, unstemmed) matches rank above matches of another form of the word.
+EXACT_BOOST = 2.0
+# Terms added from the thesaurus rank below what the reader typed.
+EXPANSION_BOOST = 0.6
+
+WORDS = RegexTokenizer(WORD_PATTERN)
+TOKEN_RE = re.compile(r'-?"[^"]*"|\S+')
+QUOTES = str.maketrans(dict.fromkeys("“”„«»″", '"'))
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One thing to look for: a word, a phrase, a prefix or a fuzzy word."""
+
+    kind: str  # "word", "phrase", "prefix" or "fuzzy"
+    text: str
+
+
+@dataclass
+class ParsedQuery:
+    """A query as read: groups that must all match (OR inside a group), and exclusions."""
+
+    raw: str
+    groups: list[list[Clause]] = field(default_factory=list)
+    excluded: list[Clause] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def clauses(self) -> list[Clause]:
+        return [c for group in self.groups for c in group]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups
+
+
+def has_words(text: str) -> bool:
+    return bool(analyze(text, "", mode="query"))
+
+
+def read_token(token: str) -> Clause | None:
+    """The clause a single token stands for, or None if it holds no searchable word."""
+    if token.startswith('"'):
+        text = token.strip('"').strip()
+        return Clause("phrase", text) if has_words(text) else None
+    if token.endswith("*") and has_words(token.rstrip("*")):
+        stem = token.rstrip("*")
+        return Clause("prefix", stem) if len(fold(stem)) >= 2 else Clause("word", stem)
+    fuzzy = re.fullmatch(r"(.+?)~[12]?", token)
+    if fuzzy and has_words(fuzzy[1]):
+        return Clause("fuzzy", fuzzy[1])
+    return Clause("word", token) if has_words(token) else None
+
+
+def parse_query(raw: str) -> ParsedQuery:
+    """Read a query string; never fails, and says what it could not read as written."""
+    parsed = ParsedQuery(raw=raw)
+    text = raw.translate(QUOTES)
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        parsed.notices.append(
+            f"Your query was longer than {MAX_QUERY_CHARS} characters; the rest was left out."
+        )
+    if text.count('"') % 2:
+        text = text.replace('"', " ")
+        parsed.notices.append(
+            "A quotation mark was not closed, so the words were searched "
+            "one by one rather than as a phrase."
+        )
+    if re.search(r"[()\[\]{}]", text):
+        text = re.sub(r"[()\[\]{}]", " ", text)
+        parsed.notices.append("Brackets are not part of the search language; they were ignored.")
+    pending_or = negate_next = False
+    ignored = []
+    for token in TOKEN_RE.findall(text):
+        if token == "OR":
+            if pending_or or not parsed.groups:
+                ignored.append(token)
+            pending_or = bool(parsed.groups)
+            continue
+        if token in ("AND", "+"):
+            continue
+        if token == "NOT":
+            negate_next = True
+            continue
+        negated = negate_next or (token.startswith("-") and len(token) > 1)
+        negate_next = False
+        clause = read_token(token[1:] if token.startswith("-") and len(token) > 1 else token)
+        if clause is None:
+            ignored.append(token)
+            pending_or = False
+        elif negated:
+            parsed.excluded.append(clause)
+        elif pending_or:
+            parsed.groups[-1].append(clause)
+            pending_or = False
+        else:
+            parsed.groups.append([clause])
+    if pending_or:
+        ignored.append("OR")
+    if ignored:
+        parsed.notices.append("Ignored, as they hold no word to search: " + " ".join(ignored))
+    if len(parsed.clauses) > MAX_CLAUSES:
+        parsed.groups = parsed.groups[:MAX_CLAUSES]
+        parsed.notices.append(f"Only the first {MAX_CLAUSES} terms were searched.")
+    if parsed.excluded and not parsed.groups:
+        parsed.notices.append("A search needs at least one word that is not excluded.")
+    return parsed
+
+
+# Building ---------------------------------------------------------------------------------
+
+
+def terms_query(fieldname: str, terms: list, *, boost: float = 1.0) -> wq.Query | None:
+    """A term, or a phrase for several; each position may hold alternatives (a tuple)."""
+    if not terms:
+        return None
+    if len(terms) == 1:
+        alts = terms[0] if isinstance(terms[0], tuple) else (terms[0],)
+        q = (
+            wq.Or([wq.Term(fieldname, t) for t in alts])
+            if len(alts) > 1
+            else wq.Term(fieldname, alts[0])
+        )
+        q.boost = boost
+        return q
+    # A phrase takes one word per position; alternatives are tried as separate phrases.
+    first = [t[0] if isinstance(t, tuple) else t for t in terms]
+    last = [t[-1] if isinstance(t, tuple) else t for t in terms]
+    phrases = {tuple(first), tuple(last)}
+    q = (
+        wq.Or([wq.Phrase(fieldname, list(p)) for p in phrases])
+        if len(phrases) > 1
+        else (wq.Phrase(fieldname, first))
+    )
+    q.boost = boost
+    return q
+
+
+def folded_terms(text: str) -> list[str]:
+    return [t.text for t in FOLDED_ANALYZER(text, mode="query")]
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a text as the analyzers cut them, not yet folded."""
+    return [t.text for t in WORDS(text)]
+
+
+def text_query(text: str, *, exact_only: bool = False, boost: float = 1.0) -> wq.Query | None:
+    """Words or a phrase: exact folded form in every language, and each language's stems."""
+    alternatives = [terms_query("text", folded_terms(text), boost=EXACT_BOOST * boost)]
+    if not exact_only:
+        words = words_of(text)
+        for code, fieldname in STEMMED_FIELDS.items():
+            algorithm = SNOWBALL_ALGORITHMS[code]
+            stems = [index_forms(algorithm, w) for w in words]
+            alternatives.append(terms_query(fieldname, stems, boost=boost))
+    alternatives = [a for a in alternatives if a is not None]
+    if not alternatives:
+        return None
+    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+
+def clause_query(clause: Clause) -> wq.Query | None:
+    if clause.kind == "phrase":
+        return text_query(clause.text, exact_only=True)
+    if clause.kind == "prefix":
+        *rest, last = folded_terms(clause.text)
+        prefix = wq.Prefix("text", last)
+        return wq.And([*(wq.Term("text", t) for t in rest), prefix]) if rest else prefix
+    if clause.kind == "fuzzy":
+        terms = folded_terms(clause.text)
+        fuzzy = [
+            wq.FuzzyTerm("text", t, maxdist=1 if len(t) <= 5 else 2, prefixlength=1) for t in terms
+        ]
+        return fuzzy[0] if len(fuzzy) == 1 else wq.And(fuzzy)
+    return text_query(clause.text)
+
+
+@dataclass
+class Expansion:
+    """Thesaurus terms added for what the reader typed."""
+
+    matched: str
+    concept: str
+    labels: list[str]
+
+
+@dataclass
+class CompiledQuery:
+    """The Whoosh query for a parsed query, and what was added to it from the thesaurus."""
+
+    parsed: ParsedQuery
+    query: wq.Query | None
+    positive: wq.Query | None
+    expansions: list[Expansion] = field(default_factory=list)
+
+
+def concept_query(slug: str, labels: list[tuple[str, str]]) -> wq.Query:
+    """Passages tagged with the concept, or naming it by any label in its own language."""
+    parts = [wq.Term("concepts", slug, boost=EXPANSION_BOOST)]
+    for language, label in labels:
+        parts.append(terms_query("text", folded_terms(label), boost=EXPANSION_BOOST))
+        if language in STEMMED_FIELDS:
+            stems = [index_forms(SNOWBALL_ALGORITHMS[language], w) for w in words_of(label)]
+            parts.append(terms_query(STEMMED_FIELDS[language], stems, boost=EXPANSION_BOOST))
+    return wq.Or([p for p in parts if p is not None])
+
+
+def group_query(group: list[Clause]) -> wq.Query | None:
+    parts = [q for q in (clause_query(c) for c in group) if q is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+
+def expand_groups(parsed: ParsedQuery, thesaurus: Thesaurus | None):
+    """Group queries, with runs of words that name a concept widened to all its labels."""
+    groups = parsed.groups
+    queries: list[wq.Query] = []
+    expansions: list[Expansion] = []
+    i = 0
+    while i < len(groups):
+        match = thesaurus.match_groups(groups, i) if thesaurus else None
+        if match:
+            end, slugs, matched = match
+            typed = [group_query(g) for g in groups[i:end]]
+            typed = [q for q in typed if q is not None]
+            typed_query = typed[0] if len(typed) == 1 else wq.And(typed)
+            alternatives = [typed_query]
+            for slug in slugs:
+                labels = thesaurus.labels(slug)
+                alternatives.append(concept_query(slug, labels))
+                added = thesaurus.added_labels(slug, matched)
+                expansions.append(Expansion(matched, slug, added))
+            queries.append(wq.Or(alternatives))
+            i = end
+            continue
+        q = group_query(groups[i])
+        if q is not None:
+            queries.append(q)
+        i += 1
+    return queries, expansions
+
+
+def build_query(parsed: ParsedQuery, *, thesaurus: Thesaurus | None = None) -> CompiledQuery:
+    """The Whoosh query for a parsed query; with a thesaurus, concepts are searched in all
+    their languages."""
+    queries, expansions = expand_groups(parsed, thesaurus)
+    if not queries:
+        return CompiledQuery(parsed, None, None, expansions)
+    positive = queries[0] if len(queries) == 1 else wq.And(queries)
+    excluded = [q for q in (clause_query(c) for c in parsed.excluded) if q is not None]
+    final = wq.AndNot(positive, wq.Or(excluded)) if excluded else positive
+    return CompiledQuery(parsed, final, positive, expansions)

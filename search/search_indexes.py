@@ -1,0 +1,60 @@
+"""What the search index holds for each passage (haystack's declaration of it)."""
+
+from haystack import indexes
+
+from archive.models import Passage
+from search.analysis import SNOWBALL_ALGORITHMS
+
+STEMMED_FIELDS = {code: f"text_{code}" for code in SNOWBALL_ALGORITHMS}
+
+
+class PassageIndex(indexes.SearchIndex, indexes.Indexable):
+    """A published passage: its text (folded, and stemmed in its own language) and facets."""
+
+    # All languages, folded and unstemmed: exact forms, phrases, prefixes, spelling.
+    text = indexes.CharField(document=True, model_attr="text")
+    # The same text stemmed by its own language's analyzer; empty in the other languages.
+    text_en = indexes.CharField(indexed=True, stored=False)
+    text_ro = indexes.CharField(indexed=True, stored=False)
+    text_hr = indexes.CharField(indexed=True, stored=False)
+
+    ref = indexes.CharField(indexed=False)
+    n = indexes.IntegerField(model_attr="n")
+    position = indexes.IntegerField()
+    section = indexes.CharField(model_attr="section", indexed=False)
+    language = indexes.CharField(model_attr="language")
+    document = indexes.CharField(model_attr="document__slug")
+    document_title = indexes.CharField(model_attr="document__title", indexed=False)
+    document_language = indexes.CharField(model_attr="document__language", indexed=False)
+    source_file = indexes.CharField(model_attr="document__source_file", indexed=False)
+    years = indexes.MultiValueField()
+    concepts = indexes.MultiValueField()
+
+    def get_model(self):
+        return Passage
+
+    def index_queryset(self, using=None):
+        return (
+            Passage.objects.published()
+            .select_related("document")
+            .prefetch_related("concept_tags__concept")
+            .order_by("pk")
+        )
+
+    def prepare(self, passage):
+        data = super().prepare(passage)
+        for code, field in STEMMED_FIELDS.items():
+            data[field] = passage.text if passage.language == code else ""
+        return data
+
+    def prepare_ref(self, passage):
+        return passage.ref
+
+    def prepare_position(self, passage):
+        return passage.position or 0
+
+    def prepare_years(self, passage):
+        return [str(y) for y in passage.years]
+
+    def prepare_concepts(self, passage):
+        return passage.concept_slugs()

@@ -1,0 +1,225 @@
+"""Running a search as the form describes it: results, highlights, facets, suggestion."""
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from haystack import connections
+from whoosh import query as wq
+
+from archive.models import Document, Language, Passage
+from search.analysis import STOP_WORDS, fold
+from search.backend import PassageSearchQuerySet
+from search.forms import YEAR_SPAN
+from search.highlight import highlight
+from search.query import CompiledQuery, Expansion, build_query, parse_query, words_of
+from search.tagging import current_thesaurus
+
+SNIPPET_CHARS = 320
+TEXT_FIELDS = ("text", "text_en", "text_ro", "text_hr")
+
+
+@dataclass
+class Hit:
+    """One passage found, with what the result list and the API show of it."""
+
+    ref: str
+    url: str
+    n: int
+    language: str
+    section: str
+    text: str
+    highlight: str
+    snippet: str
+    score: float
+    document: dict
+
+
+@dataclass
+class SearchOutcome:
+    """Everything a search page or API response shows."""
+
+    query: str
+    count: int = 0
+    page: int = 1
+    page_size: int = 20
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[dict]] = field(default_factory=dict)
+    suggestion: str | None = None
+    notices: list[str] = field(default_factory=list)
+    expansions: list[Expansion] = field(default_factory=list)
+    searched: bool = False
+
+    @property
+    def first(self) -> int:
+        """The number of the first hit on this page, counting from 1."""
+        return (self.page - 1) * self.page_size + 1
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.page_size))
+
+
+class PageOutOfRange(Exception):
+    """The page asked for lies beyond the last page of results."""
+
+
+def backend():
+    return connections["default"].get_backend()
+
+
+def highlight_terms(compiled: CompiledQuery) -> set[str]:
+    """The index terms the query's positive part looks for, prefixes and fuzzy words expanded
+    to the words of the index they match."""
+    if compiled.positive is None:
+        return set()
+    reader = backend().searcher().reader()
+    terms = set()
+    for leaf in compiled.positive.leaves():
+        if leaf.field() not in TEXT_FIELDS:
+            continue
+        if isinstance(leaf, wq.MultiTerm):
+            found = leaf._btexts(reader)
+            terms.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
+        else:
+            terms.update(text for _, text in leaf.iter_all_terms())
+    # Stop words are marked only inside a phrase, or when they are all the reader asked for.
+    in_phrases = {
+        fold(w) for c in compiled.parsed.clauses if c.kind == "phrase" for w in words_of(c.text)
+    }
+    stops = set().union(*STOP_WORDS.values()) - in_phrases
+    meaningful = terms - stops
+    return meaningful or terms
+
+
+def make_hit(result, terms: set[str], absolute) -> Hit:
+    slug, n = result.document, int(result.n)
+    url = absolute(f"/documents/{slug}/{n}/")
+    return Hit(
+        ref=result.ref,
+        url=url,
+        n=n,
+        language=result.language,
+        section=result.section or "",
+        text=result.text,
+        highlight=highlight(result.text, terms, result.language),
+        snippet=highlight(result.text, terms, result.language, max_chars=SNIPPET_CHARS),
+        score=round(result.score, 4) if isinstance(result.score, float) else 0.0,
+        document={
+            "slug": slug,
+            "title": result.document_title,
+            "language": result.document_language,
+            "source_file": result.source_file,
+        },
+    )
+
+
+def facet_lists(counts: dict, filters: dict, thesaurus) -> dict[str, list[dict]]:
+    """Facet counts as {"value", "label", "count", "selected"} lists, in a useful order."""
+    languages = dict(Language.choices)
+    titles = dict(Document.objects.values_list("slug", "title"))
+    fields = counts.get("fields", {})
+
+    def entries(field_name, label_of):
+        selected = set(filters.get(field_name, []))
+        rows = [
+            {
+                "value": value,
+                "label": str(label_of(value)),
+                "count": n,
+                "selected": value in selected,
+            }
+            for value, n in fields.get(field_name, [])
+        ]
+        return rows
+
+    years = {int(v): n for v, n in fields.get("years", [])}
+    selected_years = set(filters.get("years", []))
+    return {
+        "language": sorted(
+            entries("language", lambda v: languages.get(v, v)), key=lambda r: -r["count"]
+        ),
+        "document": sorted(
+            entries("document", lambda v: titles.get(v, v)), key=lambda r: -r["count"]
+        ),
+        "year": [
+            {
+                "value": str(y),
+                "label": str(y),
+                "count": years.get(y, 0),
+                "selected": str(y) in selected_years,
+            }
+            for y in range(YEAR_SPAN[0], YEAR_SPAN[1] + 1)
+        ],
+        "concept": sorted(
+            entries("concepts", lambda v: next(iter(thesaurus.preferred_labels(v)), v)),
+            key=lambda r: (-r["count"], r["label"]),
+        ),
+    }
+
+
+def suggest(compiled: CompiledQuery, count: int, filters) -> str | None:
+    """A corrected query ("Did you mean …?") when the query found nothing or little."""
+    clauses = [c for c in compiled.parsed.clauses if c.kind == "word"]
+    if count >= 3 or not clauses:
+        return None
+    be = backend()
+    reader = be.searcher().reader()
+    corrected, changed = compiled.parsed.raw, False
+    for clause in clauses:
+        word = fold(clause.text)
+        if reader.doc_frequency("text", word) > 2:
+            continue
+        better = be.correct(word)
+        if better and better != word:
+            corrected = corrected.replace(clause.text, surface_form(better), 1)
+            changed = True
+    if not changed:
+        return None
+    alternative = build_query(parse_query(corrected))
+    if alternative.query is None:
+        return None
+    found = be.run(alternative.query, filters=filters, start=0, end=0, facets=()).total
+    return corrected if found > count else None
+
+
+def surface_form(folded_word: str) -> str:
+    """The word as a passage writes it (capitals, diacritics), for a suggestion."""
+    forms: Counter = Counter()
+    for hit in backend().searcher().search(wq.Term("text", folded_word), limit=20):
+        # Lower-cased sources (token streams) say nothing about how a word is written.
+        if hit["text"] != hit["text"].lower():
+            forms.update(w for w in words_of(hit["text"]) if fold(w) == folded_word)
+    return forms.most_common(1)[0][0] if forms else folded_word
+
+
+def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
+    """Run the search a valid SearchForm describes; `absolute` makes URLs absolute."""
+    data = form.cleaned_data
+    filters = form.filters()
+    outcome = SearchOutcome(
+        query=data.get("q") or "", page=data["page"], page_size=data["page_size"]
+    )
+    parsed = parse_query(outcome.query)
+    outcome.notices = parsed.notices
+    thesaurus = current_thesaurus()
+    compiled = build_query(parsed, thesaurus=thesaurus if data["expand"] else None)
+    outcome.expansions = compiled.expansions
+    if compiled.query is None and not any(filters.values()):
+        return outcome
+    query = compiled.query if compiled.query is not None else wq.Every()
+    outcome.searched = True
+    sqs = PassageSearchQuerySet().models(Passage).whoosh(query, filters=filters)
+    if data["sort"] == "document":
+        sqs = sqs.order_by("document", "position")
+    start = (outcome.page - 1) * outcome.page_size
+    results = list(sqs[start : start + outcome.page_size])
+    outcome.count = sqs.count()
+    if outcome.page > 1 and start >= outcome.count:
+        raise PageOutOfRange(outcome.page)
+    terms = highlight_terms(compiled)
+    outcome.hits = [make_hit(r, terms, absolute) for r in results]
+    outcome.facets = facet_lists(sqs.facet_counts(), filters, thesaurus)
+    if compiled.query is not None:
+        outcome.suggestion = suggest(compiled, outcome.count, filters)
+    return outcome

@@ -1,0 +1,69 @@
+"""Tagging passages with the thesaurus concepts they mention."""
+
+from django.db import transaction
+from django.db.models import Count, Max
+
+from archive.models import Concept, ConceptLabel, Passage, PassageConcept, TagOrigin
+from search.thesaurus import Thesaurus
+
+_cache: dict[str, object] = {"version": None, "thesaurus": None}
+
+
+def thesaurus_version():
+    """Changes whenever a concept or label changes, in this process or another."""
+    return (
+        ConceptLabel.objects.aggregate(n=Count("id"), top=Max("id")).values(),
+        Concept.objects.aggregate(n=Count("id"), changed=Max("updated_at")).values(),
+    )
+
+
+def current_thesaurus() -> Thesaurus:
+    """The thesaurus as in the database now, rebuilt only when it changed."""
+    version = tuple(tuple(v) for v in thesaurus_version())
+    if _cache["version"] != version:
+        thesaurus = Thesaurus()
+        for slug, language, text, preferred in ConceptLabel.objects.values_list(
+            "concept__slug", "language", "text", "preferred"
+        ):
+            thesaurus.add(slug, language, text, preferred)
+        _cache.update(version=version, thesaurus=thesaurus)
+    return _cache["thesaurus"]
+
+
+@transaction.atomic
+def tag_passages(passages) -> set[int]:
+    """Recompute automatic concept tags; curators' tags and rejections stay. Returns the ids of
+    passages whose tags changed."""
+    thesaurus = current_thesaurus()
+    concept_ids = dict(Concept.objects.values_list("slug", "pk"))
+    passages = list(passages)
+    existing: dict[int, dict[int, PassageConcept]] = {}
+    for tag in PassageConcept.objects.filter(passage__in=passages):
+        existing.setdefault(tag.passage_id, {})[tag.concept_id] = tag
+    changed: set[int] = set()
+    to_add: list[PassageConcept] = []
+    to_drop: list[int] = []
+    for passage in passages:
+        found = {
+            concept_ids[slug]
+            for slug in thesaurus.find_in(passage.text, passage.language)
+            if slug in concept_ids
+        }
+        tags = existing.get(passage.pk, {})
+        for concept_id in found - set(tags):
+            to_add.append(
+                PassageConcept(passage=passage, concept_id=concept_id, origin=TagOrigin.AUTO)
+            )
+            changed.add(passage.pk)
+        for concept_id, tag in tags.items():
+            if tag.origin == TagOrigin.AUTO and not tag.rejected and concept_id not in found:
+                to_drop.append(tag.pk)
+                changed.add(passage.pk)
+    PassageConcept.objects.bulk_create(to_add)
+    PassageConcept.objects.filter(pk__in=to_drop).delete()
+    return changed
+
+
+def tag_all() -> set[int]:
+    """Re-tag every passage (after the thesaurus changed)."""
+    return tag_passages(Passage.objects.only("pk", "text", "language"))

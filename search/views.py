@@ -1,0 +1,110 @@
+"""The search page and the search API: thin views over `search.service`."""
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from archive.models import Concept, Document
+from search.forms import SearchForm
+from search.service import PageOutOfRange, SearchOutcome, search_passages
+
+
+def bound_form(request) -> SearchForm:
+    return SearchForm(
+        request.GET,
+        documents=Document.objects.published().values_list("slug", flat=True),
+        concepts=Concept.objects.values_list("slug", flat=True),
+    )
+
+
+FACET_PARAMS = {
+    "language": "language",
+    "document": "document",
+    "year": "year",
+    "concept": "concept",
+}
+
+
+def toggled(params, name: str, value: str) -> str:
+    """The query string with one facet value switched on or off (and paging reset)."""
+    query = params.copy()
+    values = query.getlist(name)
+    query.setlist(name, [v for v in values if v != value] if value in values else [*values, value])
+    query.pop("page", None)
+    return "?" + query.urlencode()
+
+
+def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
+    """Give every facet row the link that switches it on or off."""
+    for facet, rows in outcome.facets.items():
+        for row in rows:
+            row["toggle"] = toggled(request.GET, FACET_PARAMS[facet], row["value"])
+    return outcome
+
+
+def form_errors(form) -> list[str]:
+    return [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+
+
+@require_safe
+def search_page(request):
+    form = bound_form(request)
+    if not form.is_valid():
+        return render(
+            request,
+            "search/search.html",
+            {
+                "form": form,
+                "errors": form_errors(form),
+                "outcome": SearchOutcome(query=request.GET.get("q", "")),
+            },
+            status=400,
+        )
+    try:
+        outcome = search_passages(form, request.build_absolute_uri)
+    except PageOutOfRange as error:
+        raise Http404("There is no such page of results.") from error
+    expand_off = request.GET.copy()
+    expand_off["expand"] = "0"
+    return render(
+        request,
+        "search/search.html",
+        {
+            "form": form,
+            "outcome": with_links(request, outcome),
+            "active": [row for rows in outcome.facets.values() for row in rows if row["selected"]],
+            "year_max": max((r["count"] for r in outcome.facets.get("year", [])), default=0),
+            "expand_off": "?" + expand_off.urlencode(),
+        },
+    )
+
+
+@require_safe
+def search_api(request):
+    form = bound_form(request)
+    if not form.is_valid():
+        return JsonResponse({"error": "invalid parameters", "details": form.errors}, status=400)
+    try:
+        outcome = search_passages(form, request.build_absolute_uri)
+    except PageOutOfRange:
+        return JsonResponse({"error": "page out of range"}, status=404)
+    return JsonResponse(
+        {
+            "query": outcome.query,
+            "count": outcome.count,
+            "page": outcome.page,
+            "page_size": outcome.page_size,
+            "suggestion": outcome.suggestion,
+            "notices": outcome.notices,
+            "expansions": [
+                {"matched": e.matched, "concept": e.concept, "labels": e.labels}
+                for e in outcome.expansions
+            ],
+            "results": [hit.__dict__ for hit in outcome.hits],
+            "facets": {
+                name: [{k: row[k] for k in ("value", "label", "count")} for row in rows]
+                for name, rows in outcome.facets.items()
+            },
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -1,0 +1,96 @@
+"""Highlighting: escaped passage text with stemmed, folded and phrase matches marked."""
+
+import re
+
+from search.highlight import highlight, query_terms
+from tests.conftest import seed_text
+from tests.search.test_analysis import corpus_sentence
+
+
+def marked(html: str) -> list[str]:
+    """The words inside `<mark>` elements."""
+    return re.findall(r"<mark>(.*?)</mark>", html)
+
+
+def test_markup_in_the_passage_comes_out_inert():
+    text = 'Molotov <img src=x onerror=alert(1)> & "Ribbentrop" <script>x</script>'
+    html = highlight(text, query_terms(["Molotov", "Ribbentrop"], "en"), "en")
+    assert "<img" not in html and "<script" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&amp; &quot;<mark>Ribbentrop</mark>&quot;" in html
+    assert marked(html) == ["Molotov", "Ribbentrop"]
+    assert "<img" not in highlight(text, set(), "en", max_chars=30)
+
+
+def test_text_without_matches_is_only_escaped():
+    assert highlight("a < b", {"molotov"}, "en") == "a &lt; b"
+    assert highlight("a < b", set(), "en") == "a &lt; b"
+
+
+def test_stemmed_forms_are_marked():
+    sentence = corpus_sentence("000", "Prilikom njemačko-sovjetskih pregovora")
+    html = highlight(sentence, query_terms(["pregovori", "sovjetski"], "hr"), "hr")
+    assert marked(html) == ["sovjetskih", "pregovora"]
+    sentence = corpus_sentence("001", "Au urmat negocieri")
+    assert marked(highlight(sentence, query_terms(["negocierile"], "ro"), "ro")) == [
+        "negocieri",
+        "negocieri",
+    ]
+
+
+def test_unaccented_queries_mark_accented_words():
+    sentence = corpus_sentence("001", "împărțeau sferele de influență")
+    html = highlight(sentence, query_terms(["sfere de influenta"], "ro"), "ro")
+    assert "<mark>sferele</mark> <mark>de</mark> <mark>influență</mark> în" in html
+    sentence = corpus_sentence("001", "mai întîi relațiile comerciale")
+    assert "<mark>întîi</mark>" in highlight(sentence, query_terms(["intai"], "ro"), "ro")
+    html = highlight("Dobitak za Staljina", query_terms(["staljin"], "hr"), "hr")
+    assert html == "Dobitak za <mark>Staljina</mark>"
+
+
+def test_folded_matches_are_marked_in_languages_we_do_not_stem():
+    html = highlight("Der Vertrag über Nichtangriff", query_terms(["uber"], "de"), "de")
+    assert html == "Der Vertrag <mark>über</mark> Nichtangriff"
+
+
+def test_phrase_words_are_all_marked():
+    text = seed_text("002")
+    at = text.index("spheres of influence In the field")
+    sentence = text[at - 60 : at + 30]
+    html = highlight(sentence, query_terms(["spheres of influence"], "en"), "en")
+    assert "<mark>spheres</mark> <mark>of</mark> <mark>influence</mark>" in html
+    assert "German\n<mark>spheres" in html
+
+
+def test_query_terms_cover_the_stemmed_and_the_folded_analyzer():
+    assert query_terms(["Treaties"], "en") == {"treati", "treaties"}
+    assert query_terms(["Influenţă"], "ro") == {"influent", "influenta"}
+    assert query_terms(["Brest-Litovsk"], "de") == {"brest", "litovsk"}
+
+
+def test_snippet_is_the_window_with_most_matches_cut_between_words():
+    text = seed_text("001")
+    terms = query_terms(["Basarabia"], "ro")
+    html = highlight(text, terms, "ro", max_chars=200)
+    assert html.startswith("…") and html.endswith("…")
+    assert len(marked(html)) >= 2
+    inner = re.sub(r"</?mark>", "", html[1:-1])
+    assert len(inner) <= 200
+    assert inner in text
+    at = text.index(inner)
+    assert text[at - 1].isspace() and text[at + len(inner)].isspace()
+
+
+def test_snippet_without_matches_is_the_start_of_the_text():
+    sentence = corpus_sentence("002", "The treaty was the culmination")
+    html = highlight(sentence, query_terms(["Basarabia"], "en"), "en", max_chars=40)
+    assert html == "The treaty was the culmination of…"
+    assert highlight(sentence, set(), "en", max_chars=1000) == sentence
+
+
+def test_snippet_ellipses_and_marks_are_escaped_properly():
+    text = "<b>bold</b> words before the name Molotov and <i>markup</i> after it, then more words"
+    html = highlight(text, query_terms(["molotov"], "en"), "en", max_chars=40)
+    assert html.startswith("…") and html.endswith("…")
+    assert "<mark>Molotov</mark>" in html
+    assert "<b>" not in html and "<i>" not in html

@@ -1,0 +1,126 @@
+"""Query reading and building, without an index."""
+
+from whoosh import query as wq
+
+from search.query import MAX_QUERY_CHARS, Clause, build_query, parse_query
+from search.thesaurus import Thesaurus
+
+
+def kinds(parsed):
+    return [[(c.kind, c.text) for c in group] for group in parsed.groups]
+
+
+def test_words_must_all_match_and_or_joins_neighbours():
+    parsed = parse_query("Molotov Ribbentrop OR Litvinov")
+    assert kinds(parsed) == [[("word", "Molotov")], [("word", "Ribbentrop"), ("word", "Litvinov")]]
+    assert not parsed.notices
+
+
+def test_phrases_prefixes_fuzzy_and_exclusions_are_read():
+    parsed = parse_query('"spheres of influence" negoc* Ribentrop~ -Hitler NOT Stalin')
+    assert kinds(parsed) == [
+        [("phrase", "spheres of influence")],
+        [("prefix", "negoc")],
+        [("fuzzy", "Ribentrop")],
+    ]
+    assert parsed.excluded == [Clause("word", "Hitler"), Clause("word", "Stalin")]
+
+
+def test_typographic_quotes_make_phrases():
+    assert kinds(parse_query("„sfere de influență”")) == [[("phrase", "sfere de influență")]]
+
+
+def test_unbalanced_quote_is_searched_as_words_and_said():
+    parsed = parse_query('"spheres of influence')
+    assert kinds(parsed) == [[("word", "spheres")], [("word", "of")], [("word", "influence")]]
+    assert "not closed" in parsed.notices[0]
+
+
+def test_lone_operators_and_symbols_are_ignored_with_a_notice():
+    parsed = parse_query("OR * - Molotov OR")
+    assert kinds(parsed) == [[("word", "Molotov")]]
+    assert "Ignored" in parsed.notices[-1]
+    assert parse_query("OR").is_empty
+
+
+def test_brackets_and_markup_are_plain_text():
+    parsed = parse_query("(Molotov) <img src=x onerror=alert(1)>")
+    assert parsed.groups[0] == [Clause("word", "Molotov")]
+    assert any("Brackets" in n for n in parsed.notices)
+    assert build_query(parsed).query is not None
+
+
+def test_very_long_query_is_cut_and_said():
+    parsed = parse_query("Molotov " * 5000)
+    assert len(parsed.clauses) <= 24
+    assert any(str(MAX_QUERY_CHARS) in n for n in parsed.notices)
+
+
+def test_only_exclusions_search_nothing():
+    parsed = parse_query("-Hitler")
+    assert build_query(parsed).query is None
+    assert parsed.notices
+
+
+def test_a_word_searches_every_language_field_and_the_exact_form_first():
+    q = build_query(parse_query("pregovori")).query
+    fields = {t[0] for t in q.iter_all_terms()}
+    assert fields == {"text", "text_en", "text_ro", "text_hr"}
+    exact = [s for s in q.subqueries if getattr(s, "fieldname", None) == "text"][0]
+    assert exact.boost > 1
+
+
+def test_unaccented_and_accented_words_meet_the_same_stems():
+    plain = set(build_query(parse_query("influenta")).query.iter_all_terms())
+    accented = set(build_query(parse_query("influență")).query.iter_all_terms())
+    assert ("text", "influenta") in plain & accented
+    a = {
+        t for t in build_query(parse_query("relatiile")).query.iter_all_terms() if t[0] == "text_ro"
+    }
+    b = {
+        t for t in build_query(parse_query("relațiile")).query.iter_all_terms() if t[0] == "text_ro"
+    }
+    assert a & b
+
+
+def test_phrase_is_exact_on_the_folded_field():
+    q = build_query(parse_query('"Tratatul de la Brest-Litovsk"')).query
+    assert isinstance(q, wq.Phrase)
+    assert q.fieldname == "text"
+    assert q.words == ["tratatul", "de", "la", "brest", "litovsk"]
+
+
+def test_exclusion_becomes_and_not():
+    q = build_query(parse_query("Stalin -Hitler")).query
+    assert isinstance(q, wq.AndNot)
+
+
+def test_a_concept_name_is_expanded_to_its_labels_in_other_languages():
+    thesaurus = Thesaurus()
+    for language, text, preferred in [
+        ("en", "Lithuania", True),
+        ("hr", "Litva", True),
+        ("ro", "Lituania", True),
+    ]:
+        thesaurus.add("lithuania", language, text, preferred)
+    compiled = build_query(parse_query("Lithuania"), thesaurus=thesaurus)
+    [expansion] = compiled.expansions
+    assert expansion.concept == "lithuania"
+    assert set(expansion.labels) == {"Litva", "Lituania"}
+    terms = set(compiled.query.iter_all_terms())
+    assert ("concepts", "lithuania") in terms
+    assert ("text", "litva") in terms and ("text", "lituania") in terms
+
+
+def test_multi_word_concept_names_are_found_in_running_words():
+    thesaurus = Thesaurus()
+    thesaurus.add("spheres-of-influence", "en", "spheres of influence", True)
+    thesaurus.add("spheres-of-influence", "ro", "sfere de influență", True)
+    compiled = build_query(parse_query("secret spheres of influence"), thesaurus=thesaurus)
+    assert [e.matched for e in compiled.expansions] == ["spheres of influence"]
+    assert compiled.expansions[0].labels == ["sfere de influență"]
+
+
+def test_expansion_can_be_turned_off():
+    compiled = build_query(parse_query("Lithuania"), thesaurus=None)
+    assert compiled.expansions == []

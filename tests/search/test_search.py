@@ -1,0 +1,266 @@
+"""Search against a real Whoosh index of the seed corpus: per language, facets, highlighting."""
+
+import pytest
+from django.test import override_settings
+
+from tests.conftest import SLUGS
+
+pytestmark = pytest.mark.django_db
+
+
+def api(client, **params):
+    response = client.get("/api/search/", params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def refs(data):
+    return [r["ref"] for r in data["results"]]
+
+
+def languages(data):
+    return {r["language"] for r in data["results"]}
+
+
+def test_croatian_stemmed_forms_match(client):
+    data = api(client, q="pregovor", expand="0", page_size=100)
+    texts = " ".join(r["text"] for r in data["results"])
+    assert data["count"] >= 3
+    assert "pregovora" in texts or "pregovore" in texts or "pregovori" in texts
+    assert languages(data) == {"hr"}
+
+
+def test_romanian_stemmed_forms_match(client):
+    data = api(client, q="negociere", expand="0", page_size=100)
+    assert data["count"] >= 3
+    assert any("negocierile" in r["text"].lower() for r in data["results"])
+
+
+def test_english_stemmed_forms_match(client):
+    data = api(client, q="negotiation", expand="0", page_size=100)
+    assert any("negotiations" in r["text"] for r in data["results"])
+
+
+def test_query_without_diacritics_finds_text_with_them(client):
+    data = api(client, q="Tratatul de la Brest-Litovsk", expand="0")
+    assert f"{SLUGS['001']}:2" in refs(data)
+    accented = api(client, q="sfere de influență", expand="0")
+    plain = api(client, q="sfere de influenta", expand="0")
+    assert accented["count"] == plain["count"] > 0
+
+
+def test_cedilla_and_comma_letters_are_the_same(client):
+    comma = api(client, q="Uniunea Sovietică și Germania", expand="0")
+    cedilla = api(client, q="Uniunea Sovietică şi Germania", expand="0")
+    assert refs(comma) == refs(cedilla) and comma["count"] > 0
+
+
+def test_old_romanian_spelling_meets_the_new(client):
+    old = api(client, q="întîi", expand="0")
+    new = api(client, q="întâi", expand="0")
+    assert old["count"] == new["count"] > 0
+
+
+def test_croatian_without_diacritics(client):
+    assert (
+        api(client, q="Staljin", expand="0")["count"]
+        == api(client, q="staljin", expand="0")["count"]
+        > 0
+    )
+    assert api(client, q="njemacki", expand="0")["count"] > 0
+
+
+def test_phrase_matches_exactly(client):
+    data = api(client, q='"spheres of influence"', expand="0", page_size=100)
+    assert data["count"] >= 2
+    for result in data["results"]:
+        assert "spheres of influence" in result["text"].lower()
+    assert (
+        "<mark>spheres</mark> <mark>of</mark> <mark>influence</mark>"
+        in data["results"][0]["highlight"].lower()
+    )
+
+
+def test_exclusion_removes_passages(client):
+    both = api(client, q="Molotov", expand="0")["count"]
+    without = api(client, q="Molotov -Hitler", expand="0", page_size=100)
+    assert 0 < without["count"] < both
+    assert not any("hitler" in r["text"].lower() for r in without["results"])
+
+
+def test_or_widens_and_words_narrow(client):
+    a = api(client, q="Litvinov", expand="0")["count"]
+    b = api(client, q="Rapallo", expand="0")["count"]
+    either = api(client, q="Litvinov OR Rapallo", expand="0")["count"]
+    both = api(client, q="Litvinov Rapallo", expand="0")["count"]
+    assert max(a, b) <= either <= a + b
+    assert both <= min(a, b)
+
+
+def test_prefix_and_fuzzy(client):
+    assert api(client, q="Ribbent*", expand="0")["count"] > 5
+    fuzzy = api(client, q="Ribentropp~", expand="0")
+    assert fuzzy["count"] > 5
+    assert "<mark>" in fuzzy["results"][0]["highlight"]
+
+
+def test_misspelt_word_gets_a_suggestion_that_finds_more(client):
+    data = api(client, q="Ribbentropp", expand="0")
+    assert data["suggestion"] == "Ribbentrop"
+    assert api(client, q=data["suggestion"], expand="0")["count"] > data["count"]
+
+
+def test_thesaurus_finds_a_place_in_all_three_languages(client):
+    data = api(client, q="Lithuania", page_size=100)
+    assert languages(data) == {"en", "hr", "ro"}
+    added = {label for e in data["expansions"] for label in e["labels"]}
+    assert {"Litva", "Lituania"} <= added
+    narrow = api(client, q="Lithuania", expand="0", page_size=100)
+    assert languages(narrow) == {"en"}
+
+
+@pytest.mark.parametrize("query", ["Poland", "Finland", "Molotov", "spheres of influence"])
+def test_thesaurus_crosses_languages(client, query):
+    assert languages(api(client, q=query, page_size=100)) == {"en", "hr", "ro"}
+
+
+def test_highlight_marks_stemmed_and_folded_matches_and_escapes(client):
+    data = api(client, q="pregovori", expand="0", page_size=100)
+    assert all("<mark>" in r["highlight"] for r in data["results"])
+    data = api(client, q="relatiile", expand="0")
+    assert "<mark>Relațiile</mark>" in data["results"][0]["highlight"] or any(
+        "<mark>relațiile</mark>" in r["highlight"].lower() for r in data["results"]
+    )
+
+
+def test_facets_count_and_combine(client):
+    data = api(client, q="Molotov", expand="0")
+    facets = data["facets"]
+    by_lang = {f["value"]: f["count"] for f in facets["language"]}
+    assert sum(by_lang.values()) == data["count"]
+    assert set(by_lang) == {"hr", "ro", "en"}
+    assert {f["label"] for f in facets["language"]} == {"Croatian", "Romanian", "English"}
+    narrowed = api(client, q="Molotov", expand="0", language="hr")
+    assert narrowed["count"] == by_lang["hr"]
+    # The language facet still shows the other languages' counts while one is selected.
+    assert {f["value"]: f["count"] for f in narrowed["facets"]["language"]} == by_lang
+    docs = {f["value"]: f["count"] for f in narrowed["facets"]["document"]}
+    assert set(docs) == {SLUGS["000"]}
+    two = api(client, q="Molotov", expand="0", language=["hr", "ro"])
+    assert two["count"] == by_lang["hr"] + by_lang["ro"]
+
+
+def test_year_facet_filters_by_year_mentioned(client):
+    data = api(client, q="Molotov", expand="0", year="1939", page_size=100)
+    assert data["count"] > 0
+    assert all("1939" in r["text"] for r in data["results"])
+    years = {f["value"]: f["count"] for f in data["facets"]["year"]}
+    assert years["1939"] == data["count"]
+
+
+def test_concept_facet_and_filter(client):
+    data = api(client, q="pact", page_size=100)
+    concepts = {f["value"] for f in data["facets"]["concept"]}
+    assert "lithuania" in concepts
+    only = api(client, q="pact", concept="lithuania", page_size=100)
+    assert 0 < only["count"] < data["count"]
+
+
+def test_browsing_by_facet_without_words(client):
+    data = api(client, language="ro", page_size=10)
+    assert data["count"] > 40 and languages(data) == {"ro"}
+
+
+def test_document_order_sort(client):
+    data = api(
+        client, q="Molotov", expand="0", document=SLUGS["001"], sort="document", page_size=100
+    )
+    ns = [r["n"] for r in data["results"]]
+    assert ns == sorted(ns)
+
+
+def test_api_contract(client):
+    data = api(client, q="Molotov", page=2, page_size=5)
+    assert set(data) >= {"query", "count", "page", "page_size", "suggestion", "results", "facets"}
+    assert data["page"] == 2 and data["page_size"] == 5 and len(data["results"]) == 5
+    result = data["results"][0]
+    assert set(result) >= {
+        "ref",
+        "url",
+        "n",
+        "language",
+        "section",
+        "text",
+        "highlight",
+        "score",
+        "document",
+    }
+    assert set(result["document"]) >= {"slug", "title", "language", "source_file"}
+    assert result["url"].startswith("http://testserver/documents/")
+    for rows in data["facets"].values():
+        for row in rows:
+            assert set(row) == {"value", "label", "count"}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"page_size": 101}, {"page_size": 0}, {"page": "x"}, {"language": "xx"}, {"sort": "random"}],
+)
+def test_api_rejects_bad_parameters_with_400(client, params):
+    response = client.get("/api/search/", {"q": "Molotov", **params})
+    assert response.status_code == 400
+    assert "error" in response.json()
+
+
+def test_page_beyond_the_last_is_404(client):
+    assert client.get("/api/search/", {"q": "Molotov", "page": 999}).status_code == 404
+    assert client.get("/search/", {"q": "Molotov", "page": 999}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced',
+        "OR",
+        "-",
+        "*",
+        "Molotov OR",
+        "NOT",
+        "((Molotov",
+        "x" * 10_000,
+        "a~~~",
+        '""',
+        "<script>alert(1)</script>",
+        "title:Molotov",
+        "Molotov^3",
+        "?",
+        "\x00",
+    ],
+)
+def test_hostile_queries_never_fail(client, query):
+    response = client.get("/api/search/", {"q": query})
+    assert response.status_code == 200
+    page = client.get("/search/", {"q": query})
+    assert page.status_code == 200
+    assert b"<script>alert(1)</script>" not in page.content
+
+
+def test_search_page_says_when_a_query_was_read_as_plain_words(client):
+    page = client.get("/search/", {"q": '"spheres of influence'}).content.decode()
+    assert "not closed" in page
+
+
+def test_markup_in_the_query_is_shown_escaped(client):
+    page = client.get("/search/", {"q": "<b>Molotov</b>"}).content.decode()
+    assert "<b>Molotov</b>" not in page
+    assert "&lt;b&gt;Molotov&lt;/b&gt;" in page
+
+
+@override_settings(DEBUG=False)
+def test_search_page_shows_results_facets_and_links(client):
+    page = client.get("/search/", {"q": "Lithuania"}).content.decode()
+    assert "passages found" in page
+    assert "Also searched:" in page and "Litva" in page
+    assert "search only what I typed" in page
+    assert 'class="facets"' in page and "Year mentioned" in page
+    assert f'href="http://testserver/documents/{SLUGS["002"]}/' in page

@@ -1,0 +1,68 @@
+"""Passages are tagged with the concepts they mention; curators' corrections stick."""
+
+import pytest
+
+from archive.models import Concept, ConceptLabel, Passage, PassageConcept, TagOrigin
+from search.tagging import current_thesaurus, tag_passages
+from search.thesaurus import Thesaurus
+from tests.conftest import SLUGS
+
+pytestmark = pytest.mark.django_db
+
+
+def slugs_of(passage):
+    return set(passage.concept_tags.filter(rejected=False).values_list("concept__slug", flat=True))
+
+
+def test_seed_passages_are_tagged_in_their_own_language():
+    hr = Passage.objects.filter(document__slug=SLUGS["000"])
+    assert any("lithuania" in slugs_of(p) for p in hr if "Litv" in p.text)
+    ro = Passage.objects.get(document__slug=SLUGS["001"], n=2)
+    assert "treaty-of-brest-litovsk" in slugs_of(ro)
+
+
+def test_the_longest_label_wins_over_labels_inside_it():
+    thesaurus = Thesaurus()
+    thesaurus.add("pact", "en", "Molotov–Ribbentrop Pact", True)
+    thesaurus.add("molotov", "en", "Molotov", True)
+    assert thesaurus.find_in("The Molotov–Ribbentrop Pact was signed.", "en") == {"pact"}
+    assert thesaurus.find_in("Molotov signed the pact.", "en") == {"molotov"}
+
+
+def test_stems_match_only_in_the_labels_language():
+    thesaurus = Thesaurus()
+    thesaurus.add("usa", "ro", "SUA", True)
+    assert thesaurus.find_in("Oni su bili tamo.", "hr") == set()
+    assert thesaurus.find_in("Statele Unite (SUA) au refuzat.", "ro") == {"usa"}
+
+
+def test_inflected_forms_are_found_through_the_stemmer():
+    assert "lithuania" in current_thesaurus().find_in("granica Litve bila je", "hr")
+
+
+def test_a_rejected_automatic_tag_stays_rejected_after_retagging():
+    passage = Passage.objects.get(document__slug=SLUGS["001"], n=2)
+    tag = passage.concept_tags.get(concept__slug="treaty-of-brest-litovsk")
+    assert tag.origin == TagOrigin.AUTO
+    tag.rejected = True
+    tag.save()
+    tag_passages([passage])
+    assert "treaty-of-brest-litovsk" not in slugs_of(passage)
+    assert passage.concept_tags.filter(concept__slug="treaty-of-brest-litovsk").exists()
+
+
+def test_a_curators_tag_survives_retagging():
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=1)
+    concept = Concept.objects.get(slug="lithuania")
+    PassageConcept.objects.create(passage=passage, concept=concept, origin=TagOrigin.CURATOR)
+    tag_passages([passage])
+    assert "lithuania" in slugs_of(passage)
+
+
+def test_a_new_label_is_picked_up_at_the_next_tagging():
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=4)
+    concept = Concept.objects.get(slug="lithuania")
+    ConceptLabel.objects.create(concept=concept, language="en", text="foreign ministry")
+    changed = tag_passages([passage])
+    assert passage.pk in changed
+    assert "lithuania" in slugs_of(passage)
