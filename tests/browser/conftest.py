@@ -4,7 +4,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
+from archive.thesaurus import load_thesaurus
 from tests.conftest import import_seed_corpus
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -34,7 +36,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def archive_url(live_server, transactional_db):
-    """The live archive's address, with the seed corpus imported."""
+    """The live archive's address, with the thesaurus and the seed corpus loaded."""
+    load_thesaurus(settings.ARCHIVE_THESAURUS)
     import_seed_corpus()
     return live_server.url
 
