@@ -2,19 +2,26 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from archive.admin_forms import RenameForm, SplitForm
+from archive.aliases import merge_passages, rename_document, split_passage
 from archive.models import (
     Concept,
     ConceptLabel,
     Document,
+    DocumentAlias,
     Passage,
+    PassageAlias,
     PassageConcept,
     PassageRevision,
     RevisionReason,
@@ -25,6 +32,33 @@ from archive.signals import announce_passages_changed, announce_thesaurus_change
 admin.site.site_header = _("Soviet–German Relations Archive — curation")
 admin.site.site_title = _("Archive curation")
 admin.site.index_title = _("Curation")
+
+
+def action_page(request, admin_site, *, obj, title, form, back_url, intro="", text=""):
+    return TemplateResponse(
+        request,
+        "admin/archive/action_form.html",
+        {
+            **admin_site.each_context(request),
+            "title": title,
+            "object": obj,
+            "form": form,
+            "back_url": back_url,
+            "intro": intro,
+            "text": text,
+        },
+    )
+
+
+def run_change(request, form, change, success):
+    """Apply a structural change; a refusal becomes a form error, not an exception."""
+    try:
+        change()
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    messages.success(request, success)
+    return True
 
 
 @admin.register(Document)
@@ -107,12 +141,57 @@ class DocumentAdmin(admin.ModelAdmin):
     def passage_total(self, obj):
         return obj._passages
 
+    def get_urls(self):
+        rename = self.admin_site.admin_view(self.rename_view)
+        return [
+            path("<int:pk>/rename/", rename, name="archive_document_rename"),
+            *super().get_urls(),
+        ]
+
+    def rename_view(self, request, pk):
+        document = get_object_or_404(Document, pk=pk)
+        if not self.has_change_permission(request, document):
+            raise PermissionDenied
+        back = reverse("admin:archive_document_change", args=[pk])
+        form = RenameForm(request.POST or None, initial={"new_slug": document.slug})
+        if form.is_valid() and run_change(
+            request,
+            form,
+            lambda: rename_document(
+                document,
+                form.cleaned_data["new_slug"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            ),
+            _("Renamed; the old URLs redirect to the new slug."),
+        ):
+            return redirect(back)
+        return action_page(
+            request,
+            self.admin_site,
+            obj=document,
+            title=_("Change the slug"),
+            form=form,
+            back_url=back,
+            intro=_(
+                "Every published citation uses the slug. The old one is kept as an alias "
+                "and its URLs redirect permanently."
+            ),
+        )
+
     @admin.display(description=_("passages"))
     def passages_link(self, obj):
         if not obj.pk:
             return "—"
         url = reverse("admin:archive_passage_changelist") + f"?document__id__exact={obj.pk}"
-        return format_html('<a href="{}">{}</a>', url, _("Edit the passages of this document"))
+        rename = reverse("admin:archive_document_rename", args=[obj.pk])
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            url,
+            _("Edit the passages of this document"),
+            rename,
+            _("Change the slug…"),
+        )
 
     @admin.action(description=_("Publish selected documents"))
     def publish(self, request, queryset):
@@ -226,6 +305,7 @@ class PassageAdmin(admin.ModelAdmin):
         "withdrawn_at",
     ]
     inlines = [PassageConceptInline, PassageRevisionInline]
+    actions = ["merge_selected"]
     ordering = ["document__title", "position", "n"]
     list_per_page = 50
 
@@ -236,6 +316,59 @@ class PassageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # A published number must keep answering; passages are withdrawn, never deleted.
         return False
+
+    def get_urls(self):
+        split = self.admin_site.admin_view(self.split_view)
+        return [path("<int:pk>/split/", split, name="archive_passage_split"), *super().get_urls()]
+
+    def split_view(self, request, pk):
+        passage = get_object_or_404(Passage, pk=pk)
+        if not self.has_change_permission(request, passage):
+            raise PermissionDenied
+        back = reverse("admin:archive_passage_change", args=[pk])
+        form = SplitForm(request.POST or None, text=passage.text)
+        if form.is_valid() and run_change(
+            request,
+            form,
+            lambda: split_passage(
+                passage,
+                int(form.cleaned_data["at"]),
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            ),
+            _("Split; the old reference now lists both parts."),
+        ):
+            return redirect(
+                reverse("admin:archive_passage_changelist")
+                + f"?document__id__exact={passage.document_id}"
+            )
+        return action_page(
+            request,
+            self.admin_site,
+            obj=passage,
+            title=_("Split the passage"),
+            form=form,
+            back_url=back,
+            text=passage.text,
+        )
+
+    @admin.action(description=_("Merge the two selected neighbouring passages"))
+    def merge_selected(self, request, queryset):
+        passages = list(queryset.order_by("position"))
+        if len(passages) != 2:
+            self.message_user(
+                request, _("Select exactly two neighbouring passages to merge."), messages.ERROR
+            )
+            return
+        try:
+            merged = merge_passages(*passages, reason=_("Merged in the admin."), user=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            _("Merged into %(ref)s; the old references redirect there.") % {"ref": merged.ref},
+        )
 
     @admin.display(description=_("reference"), ordering="n")
     def ref_display(self, obj):
@@ -251,7 +384,13 @@ class PassageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("permalink"))
     def view_on_site_link(self, obj):
-        return format_html('<a href="{0}">{0}</a>', obj.get_absolute_url())
+        split = reverse("admin:archive_passage_split", args=[obj.pk])
+        return format_html(
+            '<a href="{0}">{0}</a> · <a href="{1}">{2}</a>',
+            obj.get_absolute_url(),
+            split,
+            _("Split this passage…"),
+        )
 
     def save_formset(self, request, form, formset, change):
         # Tags a curator adds by hand are the curator's, and survive re-tagging.
@@ -324,3 +463,32 @@ class ConceptAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         announce_thesaurus_changed()
+
+
+@admin.register(DocumentAlias)
+class DocumentAliasAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "document", "reason", "created_by", "created_at"]
+    search_fields = ["old_slug", "document__slug", "document__title", "reason"]
+    readonly_fields = ["old_slug", "document", "created_by", "created_at"]
+    fields = ["old_slug", "document", "reason", "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        # Aliases come from renaming a document, which checks that nothing collides.
+        return False
+
+
+@admin.register(PassageAlias)
+class PassageAliasAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "now_at", "reason", "created_by", "created_at"]
+    list_filter = ["kind", "document"]
+    search_fields = ["document__slug", "reason"]
+    readonly_fields = ["document", "n", "kind", "now_at", "created_by", "created_at"]
+    fields = ["document", "n", "kind", "now_at", "reason", "created_by", "created_at"]
+
+    def has_add_permission(self, request):
+        # Aliases come from merging or splitting passages.
+        return False
+
+    @admin.display(description=_("now at"))
+    def now_at(self, obj):
+        return ", ".join(p.ref for p in obj.targets.order_by("n"))

@@ -2,11 +2,13 @@
 
 from functools import wraps
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from archive.models import Document, Passage
+from archive.aliases import resolve_document
+from archive.models import Document, Passage, PassageAlias
 
 
 def document_json(document: Document, request) -> dict:
@@ -42,8 +44,15 @@ def passage_json(passage: Passage, request) -> dict:
             "language": document.language,
             "source_file": document.source_file,
         },
+        "replaced_by": replaced_by(passage),
         "annotations": [],
     }
+
+
+def replaced_by(passage: Passage) -> list[str]:
+    """References of the passages a merged or split passage now lives on in."""
+    alias = PassageAlias.objects.filter(document=passage.document, n=passage.n).first()
+    return [p.ref for p in alias.targets.order_by("n")] if alias else []
 
 
 def json_view(view):
@@ -54,6 +63,8 @@ def json_view(view):
     def wrapper(request, *args, **kwargs):
         try:
             data = view(request, *args, **kwargs)
+            if isinstance(data, HttpResponsePermanentRedirect):
+                return data
         except Http404 as error:
             return JsonResponse({"error": str(error) or "not found"}, status=404)
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
@@ -69,6 +80,11 @@ def documents(request):
 
 @json_view
 def passage(request, slug, n):
+    document, former = resolve_document(slug)
+    if document and former:
+        return HttpResponsePermanentRedirect(
+            reverse("api:passage", kwargs={"slug": document.slug, "n": n})
+        )
     found = get_object_or_404(
         Passage.objects.select_related("document").filter(document__published=True),
         document__slug=slug,

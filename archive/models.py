@@ -291,6 +291,8 @@ class RevisionReason(models.TextChoices):
     IMPORT = "import", _("First import")
     REIMPORT = "reimport", _("Re-import of a revised source")
     EDIT = "edit", _("Curator's correction")
+    SPLIT = "split", _("Split from a longer passage")
+    MERGE = "merge", _("Merged from two passages")
 
 
 class PassageRevision(models.Model):
@@ -445,3 +447,73 @@ class PassageConcept(models.Model):
 
     def __str__(self):
         return f"{self.passage} → {self.concept.slug}"
+
+
+class DocumentAlias(models.Model):
+    """A slug a document was published under before it was renamed; its URLs redirect."""
+
+    old_slug = models.SlugField(_("old slug"), max_length=100, unique=True)
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("document")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("document alias")
+        verbose_name_plural = _("document aliases")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.document.slug}"
+
+
+class AliasKind(models.TextChoices):
+    MERGE = "merge", _("Merged into another passage")
+    SPLIT = "split", _("Split into several passages")
+
+
+class PassageAlias(models.Model):
+    """A passage number that now stands for other passages, after a merge or a split."""
+
+    document = models.ForeignKey(
+        Document,
+        on_delete=models.CASCADE,
+        related_name="passage_aliases",
+        verbose_name=_("document"),
+    )
+    n = models.PositiveIntegerField(_("old number"))
+    kind = models.CharField(_("kind"), max_length=10, choices=AliasKind.choices)
+    targets = models.ManyToManyField(
+        Passage, related_name="alias_sources", verbose_name=_("now at")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["document", "n"]
+        verbose_name = _("passage alias")
+        verbose_name_plural = _("passage aliases")
+        constraints = [
+            # An old reference leads to one place.
+            models.UniqueConstraint(fields=["document", "n"], name="passage_alias_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.document.slug}:{self.n} ({self.get_kind_display()})"

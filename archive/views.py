@@ -1,15 +1,51 @@
 """Reader pages: the overview, the catalogue, a document's text, and a passage's permalink."""
 
 from django.db.models import Count, Sum
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from archive.aliases import resolve_document
 from archive.citation import passage_citation
-from archive.models import Document, Language, Passage
+from archive.diff import word_diff_html
+from archive.models import Document, Language, Passage, PassageAlias
+
+
+class Moved(Exception):
+    """The document is published under another slug now."""
+
+    def __init__(self, document):
+        self.document = document
 
 
 def published_document(slug: str) -> Document:
-    return get_object_or_404(Document.objects.published(), slug=slug)
+    """The published document a slug names; Moved if the slug is a former one."""
+    document, former = resolve_document(slug)
+    if document is None or not document.published:
+        raise Http404("No such document.")
+    if former:
+        raise Moved(document)
+    return document
+
+
+def moved_to(request, document, name, **kwargs):
+    """A permanent redirect to the same page under the document's current slug."""
+    url = reverse(name, kwargs={"slug": document.slug, **kwargs})
+    query = request.META.get("QUERY_STRING")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
+def requested_revision(request, revisions):
+    """The revision `?rev=N` asks for, None for the current text; 404 if there is none."""
+    raw = request.GET.get("rev")
+    if raw is None:
+        return None
+    by_number = {r.number: r for r in revisions}
+    try:
+        return by_number[int(raw)]
+    except (ValueError, KeyError):
+        raise Http404("This passage has no such revision.") from None
 
 
 @require_safe
@@ -45,7 +81,10 @@ def document_list(request):
 
 @require_safe
 def document_detail(request, slug):
-    document = published_document(slug)
+    try:
+        document = published_document(slug)
+    except Moved as moved:
+        return moved_to(request, moved.document, "archive:document")
     passages = document.passages.current().order_by("position")
     return render(
         request,
@@ -60,15 +99,28 @@ def document_detail(request, slug):
 
 @require_safe
 def passage_detail(request, slug, n):
-    document = published_document(slug)
-    passage = get_object_or_404(document.passages, n=n)
+    try:
+        document = published_document(slug)
+    except Moved as moved:
+        return moved_to(request, moved.document, "archive:passage", n=n)
+    passage = document.passages.filter(n=n).first()
+    alias = PassageAlias.objects.filter(document=document, n=n).prefetch_related("targets").first()
+    if passage is None:
+        raise Http404("No such passage.")
     revisions = list(passage.revisions.order_by("number"))
+    shown = requested_revision(request, revisions)
+    if alias and alias.kind == "merge" and shown is None:
+        return HttpResponsePermanentRedirect(alias.targets.get().get_absolute_url())
     url = request.build_absolute_uri(passage.get_absolute_url())
+    current = revisions[-1] if revisions else None
+    if shown == current:
+        shown = None
     siblings = document.passages.current()
     previous = next_ = None
     if passage.position is not None:
         previous = siblings.filter(position__lt=passage.position).order_by("-position").first()
         next_ = siblings.filter(position__gt=passage.position).order_by("position").first()
+    later = [r for r in revisions if shown and r.number > shown.number]
     return render(
         request,
         "archive/passage_detail.html",
@@ -76,9 +128,17 @@ def passage_detail(request, slug, n):
             "document": document,
             "passage": passage,
             "revisions": revisions,
+            "shown": shown,
+            "text": shown.text if shown else passage.text,
+            "section": shown.section if shown else passage.section,
+            "revised_on": later[0].created_at if later else None,
+            "diff": word_diff_html(shown.text, passage.text) if shown else "",
+            "alias": alias,
             "canonical_url": url,
             "citation": passage_citation(
-                passage, url, revision=revisions[-1].number if revisions else None
+                passage,
+                f"{url}?rev={shown.number}" if shown else url,
+                revision=(shown or current).number if (shown or current) else None,
             ),
             "previous": previous,
             "next": next_,

@@ -75,7 +75,7 @@ def test_curator_corrects_a_passage_and_the_old_text_stays_as_a_revision(curator
     assert revisions[1].note == "typo fixed: Litinov → Litvinov"
     # The permalink shows the corrected text and lists both revisions.
     page = curator.get(passage.get_absolute_url()).content.decode()
-    assert "Litvinov" in page and "Revision 2: Curator" in page
+    assert "Litvinov" in page and "Revision 2 (current)" in page and "?rev=1" in page
 
 
 def test_saving_without_changes_adds_no_revision(curator):

@@ -172,3 +172,14 @@ def test_reimporting_the_revised_file_again_changes_nothing(tmp_path, catalogue)
     [second] = import_paths([revised], catalogue)
     assert second.status == "unchanged"
     assert snapshot() == before
+
+
+def test_dry_run_of_a_revised_source_reports_the_changes_and_stores_nothing(tmp_path, capsys):
+    before = snapshot()
+    revised = tmp_path / SEED["003"]
+    revised.write_text(seed_text("003") + "\n\nOne more paragraph at the end.\n")
+    call_command("import_documents", str(revised), "--dry-run")
+    out = capsys.readouterr().out
+    assert "revised soviet-nazi-relations-1930s — 6 kept, 0 revised, 1 new, 0 withdrawn" in out
+    assert "Dry run: nothing was stored." in out
+    assert snapshot() == before
