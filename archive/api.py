@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from archive.aliases import resolve_document
+from archive.annotations import published_for, render_body
 from archive.models import Document, Passage, PassageAlias
 
 
@@ -45,7 +46,26 @@ def passage_json(passage: Passage, request) -> dict:
             "source_file": document.source_file,
         },
         "replaced_by": replaced_by(passage),
-        "annotations": [],
+        "annotations": [annotation_json(a) for a in published_for(passage)],
+    }
+
+
+def annotation_json(annotation) -> dict:
+    """A published annotation with both W3C selectors, offsets into this passage's `text`."""
+    return {
+        "id": str(annotation.uuid),
+        "motivation": annotation.motivation,
+        "exact": annotation.exact,
+        "prefix": annotation.prefix,
+        "suffix": annotation.suffix,
+        "start": annotation.start,
+        "end": annotation.end,
+        "body": annotation.body,
+        "body_html": render_body(annotation.body),
+        "language": annotation.body_language,
+        "tags": annotation.tag_list,
+        "anchor": annotation.anchor_status,
+        "modified": annotation.modified_at.isoformat(),
     }
 
 

@@ -1,12 +1,13 @@
 """Reader pages: the overview, the catalogue, a document's text, and a passage's permalink."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from archive.aliases import resolve_document
+from archive.annotations import marked_text, published_for, render_body
 from archive.citation import passage_citation
 from archive.diff import word_diff_html
 from archive.models import Document, Language, Passage, PassageAlias
@@ -85,7 +86,11 @@ def document_detail(request, slug):
         document = published_document(slug)
     except Moved as moved:
         return moved_to(request, moved.document, "archive:document")
-    passages = document.passages.current().order_by("position")
+    passages = (
+        document.passages.current()
+        .order_by("position")
+        .annotate(note_count=Count("annotations", filter=Q(annotations__status="published")))
+    )
     return render(
         request,
         "archive/document_detail.html",
@@ -121,6 +126,9 @@ def passage_detail(request, slug, n):
         previous = siblings.filter(position__lt=passage.position).order_by("-position").first()
         next_ = siblings.filter(position__gt=passage.position).order_by("position").first()
     later = [r for r in revisions if shown and r.number > shown.number]
+    notes = list(published_for(passage)) if not shown else []
+    for note in notes:
+        note.body_html = render_body(note.body)
     return render(
         request,
         "archive/passage_detail.html",
@@ -133,6 +141,8 @@ def passage_detail(request, slug, n):
             "section": shown.section if shown else passage.section,
             "revised_on": later[0].created_at if later else None,
             "diff": word_diff_html(shown.text, passage.text) if shown else "",
+            "notes": notes,
+            "marked_text": marked_text(passage.text, notes) if notes else "",
             "alias": alias,
             "canonical_url": url,
             "citation": passage_citation(

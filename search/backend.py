@@ -20,7 +20,7 @@ from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT, Schema
 from search.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS
 
 # Fields whose values are counted for facets and used as filters.
-FACET_FIELDS = ("language", "document", "years", "concepts")
+FACET_FIELDS = ("language", "document", "years", "concepts", "annotated", "note_tags")
 
 
 @dataclass
@@ -55,7 +55,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 schema_fields[name] = TEXT(analyzer=FOLDED_ANALYZER, stored=True, phrase=True)
             elif name.startswith("text_") and name[5:] in LANGUAGE_ANALYZERS:
                 schema_fields[name] = TEXT(analyzer=LANGUAGE_ANALYZERS[name[5:]], phrase=True)
-            elif name in ("language", "document"):
+            elif name == "notes":
+                schema_fields[name] = TEXT(analyzer=FOLDED_ANALYZER, phrase=True)
+            elif name in ("language", "document", "annotated"):
                 schema_fields[name] = WHOOSH_ID(stored=True, sortable=True)
             elif field.is_multivalued:
                 schema_fields[name] = KEYWORD(stored=True, commas=True)
@@ -139,7 +141,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         app_label, model_name = fields.pop(DJANGO_CT).split(".")
         pk = fields.pop(DJANGO_ID)
         fields.pop(ID, None)
-        for multi in ("years", "concepts"):
+        for multi in ("years", "concepts", "note_tags"):
             value = fields.get(multi)
             fields[multi] = [v for v in value.split(",") if v] if isinstance(value, str) else []
         return SearchResult(app_label, model_name, pk, hit.score or 0.0, **fields)

@@ -9,7 +9,7 @@ from archive.models import Language
 
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SORTS = [("relevance", _("Relevance")), ("document", _("Document order"))]
-FACETS = ("language", "document", "year", "concept")
+FACETS = ("language", "document", "year", "concept", "annotated", "note_tag")
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # The years the histogram shows: the archive's period with a margin either side.
@@ -24,13 +24,19 @@ class SearchForm(forms.Form):
         required=False, coerce=int, choices=[(str(y), str(y)) for y in range(1500, 2100)]
     )
     concept = forms.MultipleChoiceField(required=False)
+    annotated = forms.ChoiceField(
+        choices=[("", _("any")), ("yes", _("with notes")), ("no", _("without notes"))],
+        required=False,
+    )
+    note_tag = forms.MultipleChoiceField(required=False)
     sort = forms.ChoiceField(choices=SORTS, required=False)
     page = forms.IntegerField(min_value=1, required=False)
     page_size = forms.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
     expand = forms.ChoiceField(choices=[("1", _("on")), ("0", _("off"))], required=False)
 
-    def __init__(self, *args, documents=(), concepts=(), **kwargs):
+    def __init__(self, *args, documents=(), concepts=(), note_tags=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["note_tag"].choices = [(t, t) for t in note_tags]
         self.fields["q"].validators = []
         self.fields["document"].choices = [(slug, slug) for slug in documents]
         self.fields["concept"].choices = [(slug, slug) for slug in concepts]
@@ -55,4 +61,6 @@ class SearchForm(forms.Form):
             "document": data.get("document") or [],
             "years": [str(y) for y in data.get("year") or []],
             "concepts": data.get("concept") or [],
+            "annotated": [data["annotated"]] if data.get("annotated") else [],
+            "note_tags": data.get("note_tag") or [],
         }

@@ -1,7 +1,8 @@
 """Reading a reader's query and building the Whoosh query that searches every language.
 
 The query language: words (all must match), "quoted phrases" (exact, after folding), OR between
-two terms, -exclusion (also NOT), prefix*, fuzzy~ (one or two letters off). Whatever cannot be
+two terms, -exclusion (also NOT), prefix*, fuzzy~ (one or two letters off), note:word (only in
+curators' notes). Whatever cannot be
 read that way is searched as plain words, with a notice saying so; nothing here raises.
 """
 
@@ -28,9 +29,11 @@ MAX_CLAUSES = 24
 EXACT_BOOST = 2.0
 # Terms added from the thesaurus rank below what the reader typed.
 EXPANSION_BOOST = 0.6
+# A word found only in a curator's note about the passage ranks lower still.
+NOTE_BOOST = 0.4
 
 WORDS = RegexTokenizer(WORD_PATTERN)
-TOKEN_RE = re.compile(r'-?"[^"]*"|\S+')
+TOKEN_RE = re.compile(r'-?(?:note:)?"[^"]*"|\S+', re.IGNORECASE)
 QUOTES = str.maketrans(dict.fromkeys("“”„«»″", '"'))
 
 
@@ -66,6 +69,9 @@ def has_words(text: str) -> bool:
 
 def read_token(token: str) -> Clause | None:
     """The clause a single token stands for, or None if it holds no searchable word."""
+    if token[:5].lower() == "note:":
+        text = token[5:].strip('"').strip()
+        return Clause("note", text) if has_words(text) else None
     if token.startswith('"'):
         text = token.strip('"').strip()
         return Clause("phrase", text) if has_words(text) else None
@@ -175,6 +181,7 @@ def words_of(text: str) -> list[str]:
 def text_query(text: str, *, exact_only: bool = False, boost: float = 1.0) -> wq.Query | None:
     """Words or a phrase: exact folded form in every language, and each language's stems."""
     alternatives = [terms_query("text", folded_terms(text), boost=EXACT_BOOST * boost)]
+    alternatives.append(terms_query("notes", folded_terms(text), boost=NOTE_BOOST * boost))
     if not exact_only:
         words = words_of(text)
         for code, fieldname in STEMMED_FIELDS.items():
@@ -188,6 +195,8 @@ def text_query(text: str, *, exact_only: bool = False, boost: float = 1.0) -> wq
 
 
 def clause_query(clause: Clause) -> wq.Query | None:
+    if clause.kind == "note":
+        return terms_query("notes", folded_terms(clause.text))
     if clause.kind == "phrase":
         return text_query(clause.text, exact_only=True)
     if clause.kind == "prefix":

@@ -2,7 +2,7 @@
 
 from haystack import indexes
 
-from archive.models import Passage
+from archive.models import AnnotationStatus, Passage
 from search.analysis import SNOWBALL_ALGORITHMS
 
 STEMMED_FIELDS = {code: f"text_{code}" for code in SNOWBALL_ALGORITHMS}
@@ -29,6 +29,10 @@ class PassageIndex(indexes.SearchIndex, indexes.Indexable):
     source_file = indexes.CharField(model_attr="document__source_file", indexed=False)
     years = indexes.MultiValueField()
     concepts = indexes.MultiValueField()
+    # Published annotations: their quotes, notes and tags, searchable with the passage.
+    notes = indexes.CharField(indexed=True, stored=False)
+    note_tags = indexes.MultiValueField()
+    annotated = indexes.CharField()
 
     def get_model(self):
         return Passage
@@ -37,7 +41,7 @@ class PassageIndex(indexes.SearchIndex, indexes.Indexable):
         return (
             Passage.objects.published()
             .select_related("document")
-            .prefetch_related("concept_tags__concept")
+            .prefetch_related("concept_tags__concept", "annotations")
             .order_by("pk")
         )
 
@@ -58,3 +62,19 @@ class PassageIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_concepts(self, passage):
         return passage.concept_slugs()
+
+    def published_notes(self, passage):
+        return [
+            a
+            for a in passage.annotations.all()
+            if a.status == AnnotationStatus.PUBLISHED and a.anchor_status != "orphaned"
+        ]
+
+    def prepare_notes(self, passage):
+        return "\n".join(f"{a.body} {a.tags}" for a in self.published_notes(passage))
+
+    def prepare_note_tags(self, passage):
+        return sorted({t for a in self.published_notes(passage) for t in a.tag_list})
+
+    def prepare_annotated(self, passage):
+        return "yes" if self.published_notes(passage) else "no"

@@ -16,6 +16,7 @@ from search.query import CompiledQuery, Expansion, build_query, parse_query, wor
 from search.tagging import current_thesaurus
 
 SNIPPET_CHARS = 320
+NOTE_LABELS = {"yes": "With curators’ notes", "no": "Without notes"}
 TEXT_FIELDS = ("text", "text_en", "text_ro", "text_hr")
 
 
@@ -155,6 +156,12 @@ def facet_lists(counts: dict, filters: dict, thesaurus) -> dict[str, list[dict]]
             entries("concepts", lambda v: next(iter(thesaurus.preferred_labels(v)), v)),
             key=lambda r: (-r["count"], r["label"]),
         ),
+        "annotated": [
+            row
+            for row in entries("annotated", lambda v: NOTE_LABELS.get(v, v))
+            if row["value"] == "yes"
+        ],
+        "note_tag": sorted(entries("note_tags", str), key=lambda r: (-r["count"], r["label"])),
     }
 
 

@@ -4,7 +4,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from archive.models import Concept, Document
+from archive.models import Annotation, Concept, Document
 from search.forms import SearchForm
 from search.service import PageOutOfRange, SearchOutcome, search_passages
 
@@ -14,7 +14,13 @@ def bound_form(request) -> SearchForm:
         request.GET,
         documents=Document.objects.published().values_list("slug", flat=True),
         concepts=Concept.objects.values_list("slug", flat=True),
+        note_tags=note_tags(),
     )
+
+
+def note_tags() -> list[str]:
+    """Tags used on published annotations (the note-tag facet's vocabulary)."""
+    return sorted({t for a in Annotation.objects.published() for t in a.tag_list})
 
 
 FACET_PARAMS = {
@@ -29,7 +35,14 @@ def toggled(params, name: str, value: str) -> str:
     """The query string with one facet value switched on or off (and paging reset)."""
     query = params.copy()
     values = query.getlist(name)
-    query.setlist(name, [v for v in values if v != value] if value in values else [*values, value])
+    if name == "annotated":
+        # One answer at a time: with notes, or without.
+        values = [] if value in values else [value]
+        query.setlist(name, values)
+    else:
+        query.setlist(
+            name, [v for v in values if v != value] if value in values else [*values, value]
+        )
     query.pop("page", None)
     return "?" + query.urlencode()
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from archive.models import Document, Passage
 from tests.conftest import SLUGS
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -12,26 +13,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def curator(admin_client):
     return admin_client
-
-
-def form_data(response):
-    """The values a browser would submit for the change form as rendered."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is None:
-            continue
-        data[name] = value
-    for inline in response.context["inline_admin_formsets"]:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[f"{management.prefix}-{name}"] = management[name].value()
-        for form in inline.formset.forms:
-            for name in form.fields:
-                if form[name].value() is not None:
-                    data[form.add_prefix(name)] = form[name].value()
-    return data
 
 
 def test_curator_corrects_a_documents_metadata(curator):

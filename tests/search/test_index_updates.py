@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from archive.models import Document, Passage
 from tests.conftest import SLUGS
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -20,17 +21,8 @@ def test_an_admin_correction_is_searchable_once_saved(
     passage = Passage.objects.get(document__slug=SLUGS["003"], n=4)
     assert count(client, "Zanzibarovich") == 0
     url = reverse("admin:archive_passage_change", args=[passage.pk])
-    form = admin_client.get(url).context["adminform"].form
-    data = {name: form[name].value() or "" for name in ("section", "language")}
+    data = form_data(admin_client.get(url))
     data.update(text=passage.text + " Zanzibarovich.", revision_note="test")
-    data.update(
-        {
-            "concept_tags-TOTAL_FORMS": 0,
-            "concept_tags-INITIAL_FORMS": 0,
-            "revisions-TOTAL_FORMS": 0,
-            "revisions-INITIAL_FORMS": 0,
-        }
-    )
     with django_capture_on_commit_callbacks(execute=True):
         assert admin_client.post(url, data).status_code == 302
     assert count(client, "Zanzibarovich") == 1

@@ -65,7 +65,7 @@ def test_only_exclusions_search_nothing():
 def test_a_word_searches_every_language_field_and_the_exact_form_first():
     q = build_query(parse_query("pregovori")).query
     fields = {t[0] for t in q.iter_all_terms()}
-    assert fields == {"text", "text_en", "text_ro", "text_hr"}
+    assert fields == {"text", "text_en", "text_ro", "text_hr", "notes"}
     exact = [s for s in q.subqueries if getattr(s, "fieldname", None) == "text"][0]
     assert exact.boost > 1
 
@@ -85,9 +85,17 @@ def test_unaccented_and_accented_words_meet_the_same_stems():
 
 def test_phrase_is_exact_on_the_folded_field():
     q = build_query(parse_query('"Tratatul de la Brest-Litovsk"')).query
-    assert isinstance(q, wq.Phrase)
-    assert q.fieldname == "text"
-    assert q.words == ["tratatul", "de", "la", "brest", "litovsk"]
+    phrases = {s.fieldname: s for s in q.subqueries}
+    assert set(phrases) == {"text", "notes"}  # never a stemmed field
+    assert isinstance(phrases["text"], wq.Phrase)
+    assert phrases["text"].words == ["tratatul", "de", "la", "brest", "litovsk"]
+
+
+def test_note_prefix_searches_only_curators_notes():
+    parsed = parse_query('note:typo note:"Maxim Litvinov" Molotov')
+    assert [c.kind for c in parsed.clauses] == ["note", "note", "word"]
+    q = build_query(parsed).query
+    assert {t[0] for t in q.subqueries[0].iter_all_terms()} == {"notes"}
 
 
 def test_exclusion_becomes_and_not():
