@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -764,7 +765,10 @@ class AnnotationAdmin(admin.ModelAdmin):
     def passage_text(self, obj):
         if not obj or not obj.passage_id:
             return _("Choose the passage and save, or open this form from the passage's page.")
-        return render_to_string("admin/archive/annotate_source.html", {"passage": obj.passage})
+        # The template escapes the passage text itself.
+        return mark_safe(  # noqa: S308
+            render_to_string("admin/archive/annotate_source.html", {"passage": obj.passage})
+        )
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

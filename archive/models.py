@@ -591,7 +591,7 @@ class Annotation(models.Model):
         blank=True,
         help_text=_(
             "Markdown: *emphasis*, **strong**, [links](https://…), lists, "
-            '<span lang="hr">…</span> for words in another language.'
+            "and a span with a lang attribute for words in another language."
         ),
     )
     body_language = models.CharField(

@@ -1,6 +1,6 @@
 // Annotating in the admin: select words of the passage text (mouse or shift+arrows in the
 // text box) and the selector fields of the annotation fill themselves in.
-(function () {
+document.addEventListener("DOMContentLoaded", () => {
   "use strict";
 
   function fill(form, text, start, end) {
@@ -50,4 +50,4 @@
     });
     exact.insertAdjacentElement("afterend", button);
   });
-})();
+});

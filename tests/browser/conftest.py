@@ -10,7 +10,8 @@ from archive.thesaurus import load_thesaurus
 from tests.conftest import import_seed_corpus
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+# Outside test-results/, which pytest-playwright empties at the start of every run.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -44,7 +45,7 @@ def archive_url(live_server, transactional_db):
 
 @pytest.fixture
 def shot():
-    """Save a full-page screenshot under test-results/screenshots/ for a person to look at."""
+    """Save a screenshot under screenshots/ for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     def take(page, name, *, full_page=True):
