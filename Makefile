@@ -7,10 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= 10k
 
-.PHONY: help install setup run test lint format bench browser clean
+.PHONY: help install setup run serve test lint format bench browser clean
 
 help:
 	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/"
+	@echo "make serve  set up everything and serve with gunicorn and the index worker"
 	@echo "make test   lint, migration check and the test suite (browser tests included)"
 	@echo "make setup  virtualenv, dependencies, database, seed corpus, search index"
 	@echo "make lint   ruff check and format check"
@@ -31,11 +32,17 @@ setup: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_thesaurus fixtures/thesaurus.toml
 	$(BIN)/python manage.py import_documents fixtures/corpus/
+	$(BIN)/python manage.py import_annotations fixtures/annotations.jsonld --skip-existing
 	$(BIN)/python manage.py rebuild_index --noinput --verbosity 0
 	@$(BIN)/python manage.py create_local_admin
 
 run: setup
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) ARCHIVE_SERVER=runserver bash bin/serve
+
+# The way to run it as a service: gunicorn (config/gunicorn.conf.py) and `manage.py index_worker`
+# side by side; Ctrl-C stops both. README's "Deployment" lists the environment it reads.
+serve: setup
+	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) bash bin/serve
 
 lint: install
 	$(BIN)/ruff check .

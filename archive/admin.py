@@ -760,6 +760,7 @@ class AnnotationAdmin(admin.ModelAdmin):
 
     class Media:
         js = ["archive/admin_annotate.js"]
+        css = {"all": ["archive/admin_annotate.css"]}
 
     @admin.display(description=_("passage text"))
     def passage_text(self, obj):

@@ -1,23 +1,24 @@
 """Signals other apps listen to when what readers can find has changed."""
 
-from django.db import transaction
 from django.dispatch import Signal
 
-# Sent after the transaction that changed them commits, with `passage_ids`: passages whose
-# text, metadata, tags or visibility changed. The search app reindexes them.
+# Sent inside the transaction that changes them, with `passage_ids`: passages whose text,
+# metadata, tags, notes or visibility changed. The search app queues them for reindexing in the
+# same transaction, so a change and its reindexing commit (or roll back) together.
 passages_changed = Signal()
 
-# Sent after a change to the thesaurus (concepts or labels) commits: tags need recomputing.
+# Sent inside the transaction that changes the thesaurus (concepts or labels): tags need
+# recomputing.
 thesaurus_changed = Signal()
 
 
 def announce_passages_changed(passage_ids) -> None:
-    """Tell listeners, once the current transaction commits, that these passages changed."""
+    """Tell listeners, within the current transaction, that these passages changed."""
     ids = sorted(set(passage_ids))
     if ids:
-        transaction.on_commit(lambda: passages_changed.send(sender=None, passage_ids=ids))
+        passages_changed.send(sender=None, passage_ids=ids)
 
 
 def announce_thesaurus_changed() -> None:
-    """Tell listeners, once the current transaction commits, that the thesaurus changed."""
-    transaction.on_commit(lambda: thesaurus_changed.send(sender=None))
+    """Tell listeners, within the current transaction, that the thesaurus changed."""
+    thesaurus_changed.send(sender=None)

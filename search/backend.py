@@ -6,6 +6,7 @@ is kept and refreshed only when the index changes, and facet counts come from pe
 document sets read once per index generation and intersected with the hit set.
 """
 
+import os
 from dataclasses import dataclass
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
@@ -40,6 +41,45 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         self._searcher = None
         self._docsets = None
         self._docsets_for = None
+        self._opened = None
+
+    def setup(self):
+        super().setup()
+        # A rebuild swaps a new folder in behind the same path; remember which one we opened.
+        self._opened = os.path.realpath(self.path)
+
+    # Writing -----------------------------------------------------------------------------
+
+    def document(self, index, obj) -> dict:
+        """The fields Whoosh stores for an object, as haystack prepares them."""
+        doc = index.full_prepare(obj)
+        doc.pop("boost", None)
+        return {key: self._from_python(value) for key, value in doc.items()}
+
+    def apply(self, index, current, removed_ids) -> None:
+        """Update and delete documents in one writer commit (one new segment, not many)."""
+        if not self.setup_complete:
+            self.setup()
+        self.reopen_if_swapped()
+        writer = self.index.writer(timeout=30)
+        try:
+            for obj in current:
+                writer.update_document(**self.document(index, obj))
+            for pk in removed_ids:
+                writer.delete_by_term(ID, f"archive.passage.{pk}")
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def reopen_if_swapped(self) -> None:
+        """Open the index again if a rebuild swapped a new folder in since we opened it."""
+        if self._opened is not None and os.path.realpath(self.path) != self._opened:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+            self.setup_complete = False
+            self.setup()
 
     def build_schema(self, fields):
         schema_fields = {
@@ -77,6 +117,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         """The long-lived searcher, refreshed if the index changed since it was opened."""
         if not self.setup_complete:
             self.setup()
+        self.reopen_if_swapped()
         if self._searcher is not None and not self._searcher.up_to_date():
             # Searcher.refresh() can reopen the generation it already had; open anew instead.
             self._searcher.close()

@@ -1,11 +1,25 @@
 """What the search index holds for each passage (haystack's declaration of it)."""
 
+import hashlib
+import json
+
 from haystack import indexes
 
 from archive.models import AnnotationStatus, Passage
 from search.analysis import SNOWBALL_ALGORITHMS
 
 STEMMED_FIELDS = {code: f"text_{code}" for code in SNOWBALL_ALGORITHMS}
+
+
+def digest(data: dict) -> str:
+    """A fingerprint of a prepared index entry (its own digest field left out)."""
+    payload = json.dumps(
+        {k: v for k, v in data.items() if k not in ("digest", "boost")},
+        sort_keys=True,
+        default=str,
+        ensure_ascii=False,
+    )
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
 class PassageIndex(indexes.SearchIndex, indexes.Indexable):
@@ -33,6 +47,8 @@ class PassageIndex(indexes.SearchIndex, indexes.Indexable):
     notes = indexes.CharField(indexed=True, stored=False)
     note_tags = indexes.MultiValueField()
     annotated = indexes.CharField()
+    # A fingerprint of everything above, so `check_index` can tell a stale entry.
+    digest = indexes.CharField(indexed=False)
 
     def get_model(self):
         return Passage
@@ -49,6 +65,7 @@ class PassageIndex(indexes.SearchIndex, indexes.Indexable):
         data = super().prepare(passage)
         for code, field in STEMMED_FIELDS.items():
             data[field] = passage.text if passage.language == code else ""
+        data["digest"] = digest(data)
         return data
 
     def prepare_ref(self, passage):

@@ -55,9 +55,11 @@ def rebuild_index() -> None:
 
 @pytest.fixture(scope="session")
 def session_index(tmp_path_factory) -> Path:
+    # No index worker runs in the tests: each change is applied as soon as it commits.
+    settings.ARCHIVE_INDEX_INLINE = True
     path = tmp_path_factory.mktemp("whoosh")
-    use_index(path)
-    return path
+    use_index(path / "index")
+    return path / "index"
 
 
 @pytest.fixture(scope="session")
@@ -71,9 +73,9 @@ def django_db_setup(django_db_setup, django_db_blocker, session_index):
 @pytest.fixture
 def private_index(tmp_path, session_index):
     """A separate index, built from the database, for a test that changes what is indexed."""
-    use_index(tmp_path / "whoosh")
+    use_index(tmp_path / "whoosh" / "index")
     rebuild_index()
-    yield tmp_path / "whoosh"
+    yield tmp_path / "whoosh" / "index"
     use_index(session_index)
 
 

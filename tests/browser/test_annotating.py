@@ -48,15 +48,16 @@ def test_curator_selects_words_and_readers_see_the_note(page, archive_url, shot)
     expect(page.locator("[name=exact]")).to_have_value("Litinov had Jewish ancestry")
     expect(page.locator(".annotate-status")).to_contain_text("Selected:")
     page.locator("[name=motivation]").select_option("correcting")
-    page.locator("[name=body]").fill("The essay misspells **Maxim Litvinov**, Soviet foreign "
-                                     "commissar until May 1939.")
+    page.locator("[name=body]").fill(
+        "The essay misspells **Maxim Litvinov**, Soviet foreign commissar until May 1939."
+    )
     page.locator("[name=tags]").fill("typo, person")
     page.locator("[name=status]").select_option("published")
     shot(page, "admin-annotate", full_page=False)
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     note = Annotation.objects.get()
-    assert passage.text[note.start:note.end] == "Litinov had Jewish ancestry"
+    assert passage.text[note.start : note.end] == "Litinov had Jewish ancestry"
 
     page.goto(f"{archive_url}{passage.get_absolute_url()}")
     mark = page.locator("mark.annotated")

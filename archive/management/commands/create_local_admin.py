@@ -3,6 +3,7 @@
 python manage.py create_local_admin
 """
 
+import os
 import secrets
 
 from django.conf import settings
@@ -16,6 +17,12 @@ class Command(BaseCommand):
     help = "Create a local superuser 'curator' with a random password (once) and print the login."
 
     def handle(self, *args, **options):
+        if os.environ.get("ARCHIVE_PRODUCTION") == "1":
+            # A generated password in a file is for a local copy, never for a public server.
+            self.stdout.write(
+                "Production: create curators with `python manage.py createsuperuser`."
+            )
+            return
         login_file = settings.DATA_DIR / "admin-login.txt"
         users = get_user_model().objects
         if users.filter(username=USERNAME).exists():

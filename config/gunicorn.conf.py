@@ -1,0 +1,42 @@
+"""Gunicorn's settings for serving the archive (`make serve`; gunicorn -c config/gunicorn.conf.py).
+
+Each value can be changed from the environment; https://docs.gunicorn.org/en/stable/settings.html
+explains them.
+"""
+
+import os
+
+wsgi_app = "config.wsgi:application"
+bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
+
+# Search runs in Python and keeps a core busy while it works: two workers per core plus one,
+# and no more than eight, so that a bigger machine does not multiply the index readers and
+# database connections past what one archive needs. WEB_CONCURRENCY overrides it.
+cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * cores + 1, 8)))
+
+# A request that takes longer than this is stuck: the worker is killed and replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+# On a restart or Ctrl-C, requests in progress get this long to finish.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
+# Workers are replaced now and then (not all at once), so slow leaks never add up.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+
+# Refuse oversized requests before Django sees them: the request line (and so the URL) is capped
+# at 4 KiB, which a search with every filter set stays far below; headers at 50 of 8 KiB each.
+limit_request_line = 4094
+limit_request_fields = 50
+limit_request_field_size = 8190
+
+# The access log goes to stdout and errors to stderr, for journald or a container's log.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# Heartbeat files in memory, not on a possibly slow disk.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+# No control socket in the home folder: several copies of the archive may run side by side.
+control_socket_disable = True
