@@ -253,21 +253,22 @@ class PassageConceptInline(admin.TabularInline):
     )
 
 
-class AnnotationFormMixin:
-    """Checks a quote against the passage text and refuses stale edits."""
+class BaseAnnotationForm(forms.ModelForm):
+    """Checks a quote against the passage text and refuses stale edits (optimistic locking)."""
 
-    def check_selection(self, passage, data):
-        if passage is None or not data.get("exact"):
-            return data
-        try:
-            data["start"], data["end"] = place_selection(
-                passage.text, data["exact"], data.get("start"), data.get("end")
-            )
-        except ValidationError as error:
-            self.add_error("exact", error)
-        return data
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def check_version(self, data):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+        # Offsets are found from the quote when the curator types it instead of selecting.
+        self.fields["start"].required = self.fields["end"].required = False
+
+    def passage_of(self, data):
+        return data.get("passage")
+
+    def clean(self):
+        data = super().clean()
         seen = data.get("seen_version")
         if self.instance.pk and seen is not None and seen != self.instance.version:
             raise ValidationError(
@@ -276,11 +277,18 @@ class AnnotationFormMixin:
                     "page to see their changes, then make yours again."
                 )
             )
+        passage = self.passage_of(data)
+        if passage is not None and data.get("exact"):
+            try:
+                data["start"], data["end"] = place_selection(
+                    passage.text, data["exact"], data.get("start"), data.get("end")
+                )
+            except ValidationError as error:
+                self.add_error("exact", error)
+        return data
 
 
-class InlineAnnotationForm(AnnotationFormMixin, forms.ModelForm):
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class InlineAnnotationForm(BaseAnnotationForm):
     class Meta:
         model = Annotation
         fields = ["exact", "start", "end", "motivation", "body", "body_language", "tags", "status"]
@@ -289,15 +297,9 @@ class InlineAnnotationForm(AnnotationFormMixin, forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["seen_version"].initial = self.instance.version
-        self.fields["start"].required = self.fields["end"].required = False
-
-    def clean(self):
-        data = super().clean()
-        self.check_version(data)
-        return self.check_selection(getattr(self, "passage", None), data)
+    def passage_of(self, data):
+        # The formset gives each row its passage (see AnnotationInline.get_formset).
+        return getattr(self, "passage", None)
 
 
 class AnnotationInline(admin.StackedInline):
@@ -608,9 +610,7 @@ class PassageAliasAdmin(admin.ModelAdmin):
         return ", ".join(p.ref for p in obj.targets.order_by("n"))
 
 
-class AnnotationForm(AnnotationFormMixin, forms.ModelForm):
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class AnnotationForm(BaseAnnotationForm):
     class Meta:
         model = Annotation
         fields = [
@@ -631,14 +631,8 @@ class AnnotationForm(AnnotationFormMixin, forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["seen_version"].initial = self.instance.version
-        self.fields["start"].required = self.fields["end"].required = False
-
     def clean(self):
         data = super().clean()
-        self.check_version(data)
         motivation = data.get("motivation")
         if motivation == "linking" and not data.get("link_passage"):
             self.add_error("link_passage", _("A link needs the passage it points to."))
@@ -646,7 +640,7 @@ class AnnotationForm(AnnotationFormMixin, forms.ModelForm):
             self.add_error(
                 "link_concept", _("Say who or what the words name: a concept or a note.")
             )
-        return self.check_selection(data.get("passage"), data)
+        return data
 
 
 class OrphanQueue(admin.SimpleListFilter):
