@@ -219,6 +219,7 @@ class Expansion:
     matched: str
     concept: str
     labels: list[str]
+    terms: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -231,15 +232,21 @@ class CompiledQuery:
     expansions: list[Expansion] = field(default_factory=list)
 
 
-def concept_query(slug: str, labels: list[tuple[str, str]]) -> wq.Query:
-    """Passages tagged with the concept, or naming it by any label in its own language."""
-    parts = [wq.Term("concepts", slug, boost=EXPANSION_BOOST)]
+def concept_query(slug: str) -> wq.Query:
+    """Passages tagged with the concept: tagging already matched every label, in every
+    spelling and inflection, so one term lookup replaces dozens of phrase searches."""
+    return wq.Term("concepts", slug, boost=EXPANSION_BOOST)
+
+
+def label_terms(labels: list[tuple[str, str]]) -> set[str]:
+    """The index terms of a concept's labels, for highlighting them in the passages found."""
+    terms: set[str] = set()
     for language, label in labels:
-        parts.append(terms_query("text", folded_terms(label), boost=EXPANSION_BOOST))
+        terms.update(folded_terms(label))
         if language in STEMMED_FIELDS:
-            stems = [index_forms(SNOWBALL_ALGORITHMS[language], w) for w in words_of(label)]
-            parts.append(terms_query(STEMMED_FIELDS[language], stems, boost=EXPANSION_BOOST))
-    return wq.Or([p for p in parts if p is not None])
+            for word in words_of(label):
+                terms.update(index_forms(SNOWBALL_ALGORITHMS[language], word))
+    return terms
 
 
 def group_query(group: list[Clause]) -> wq.Query | None:
@@ -264,10 +271,10 @@ def expand_groups(parsed: ParsedQuery, thesaurus: Thesaurus | None):
             typed_query = typed[0] if len(typed) == 1 else wq.And(typed)
             alternatives = [typed_query]
             for slug in slugs:
-                labels = thesaurus.labels(slug)
-                alternatives.append(concept_query(slug, labels))
+                alternatives.append(concept_query(slug))
                 added = thesaurus.added_labels(slug, matched)
-                expansions.append(Expansion(matched, slug, added))
+                terms = label_terms(thesaurus.labels(slug))
+                expansions.append(Expansion(matched, slug, added, terms))
             queries.append(wq.Or(alternatives))
             i = end
             continue

@@ -84,6 +84,8 @@ def highlight_terms(compiled: CompiledQuery) -> set[str]:
             terms.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
         else:
             terms.update(text for _, text in leaf.iter_all_terms())
+    for expansion in compiled.expansions:
+        terms |= expansion.terms
     # Stop words are marked only inside a phrase, or when they are all the reader asked for.
     in_phrases = {
         fold(w) for c in compiled.parsed.clauses if c.kind == "phrase" for w in words_of(c.text)
