@@ -10,6 +10,7 @@ from archive.aliases import resolve_document
 from archive.annotations import marked_text, published_for, render_body
 from archive.citation import passage_citation
 from archive.diff import word_diff_html
+from archive.metadata import document_metadata, passage_metadata
 from archive.models import Document, Language, Passage, PassageAlias
 
 
@@ -98,6 +99,9 @@ def document_detail(request, slug):
             "document": document,
             "passages": passages,
             "withdrawn": document.passages.filter(withdrawn=True).order_by("n"),
+            "metadata": document_metadata(
+                document, request.build_absolute_uri(document.get_absolute_url())
+            ),
         },
     )
 
@@ -126,6 +130,8 @@ def passage_detail(request, slug, n):
         previous = siblings.filter(position__lt=passage.position).order_by("-position").first()
         next_ = siblings.filter(position__gt=passage.position).order_by("position").first()
     later = [r for r in revisions if shown and r.number > shown.number]
+    cited = shown or current
+    page_url = f"{url}?rev={shown.number}" if shown else url
     notes = list(published_for(passage)) if not shown else []
     for note in notes:
         note.body_html = render_body(note.body)
@@ -146,9 +152,11 @@ def passage_detail(request, slug, n):
             "alias": alias,
             "canonical_url": url,
             "citation": passage_citation(
-                passage,
-                f"{url}?rev={shown.number}" if shown else url,
-                revision=(shown or current).number if (shown or current) else None,
+                passage, page_url, revision=cited.number if cited else None
+            ),
+            "revision": shown.number if shown else None,
+            "metadata": passage_metadata(
+                passage, page_url, revision=cited.number if cited else None
             ),
             "previous": previous,
             "next": next_,

@@ -1,0 +1,54 @@
+"""Citation files of a passage, one per format a reference manager reads:
+/documents/<slug>/<n>/cite.<txt|bib|ris|json>."""
+
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from archive.citation import FORMATS, quote_in_text, squash, text_quote_fragment
+from archive.views import Moved, moved_to, published_document, requested_revision
+
+
+def selection(request, text: str) -> tuple[str, str, str]:
+    """The words `?quote=` cites, with `?prefix=` and `?suffix=`; ValueError if not in the text."""
+    quote = squash(request.GET.get("quote", "")).strip()
+    prefix, suffix = (squash(request.GET.get(key, "")) for key in ("prefix", "suffix"))
+    if quote and not quote_in_text(text, quote, prefix, suffix):
+        raise ValueError
+    return quote, prefix, suffix
+
+
+@require_safe
+def citation_file(request, slug, n, fmt):
+    """A passage's citation in one format; `?rev=N` cites a revision, `?quote=` some words."""
+    form = FORMATS.get(fmt)
+    if form is None:
+        raise Http404("No such citation format.")
+    try:
+        document = published_document(slug)
+    except Moved as moved:
+        return moved_to(request, moved.document, "archive:passage-cite", n=n, fmt=fmt)
+    passage = document.passages.filter(n=n).first()
+    if passage is None:
+        raise Http404("No such passage.")
+    revisions = list(passage.revisions.order_by("number"))
+    current = revisions[-1] if revisions else None
+    shown = requested_revision(request, revisions)
+    # As on the passage page: only an earlier revision needs ?rev in the URL to be found again.
+    url = request.build_absolute_uri(passage.get_absolute_url())
+    if shown and shown != current:
+        url += f"?rev={shown.number}"
+    cited = shown or current
+    try:
+        quote, prefix, suffix = selection(request, cited.text if cited else passage.text)
+    except ValueError:
+        message = _("The quoted words do not occur in the cited text of passage %(ref)s.")
+        return HttpResponseBadRequest(
+            message % {"ref": passage.ref}, content_type="text/plain; charset=utf-8"
+        )
+    if quote:
+        url += "#" + text_quote_fragment(quote, prefix, suffix)
+    body = form.render(passage, url, revision=cited.number if cited else None, quote=quote)
+    response = HttpResponse(body, content_type=form.content_type)
+    response["Content-Disposition"] = f'inline; filename="{document.slug}-{passage.n}.{fmt}"'
+    return response
