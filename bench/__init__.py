@@ -1,0 +1,27 @@
+"""Benchmarks of the archive's search, run through the project's own code (`make bench`).
+
+python -m bench --size 10k        # a few minutes on two cores
+python -m bench --size 100k       # longer (mostly the index rebuild)
+python -m bench --size 1m         # slow, in bounded memory
+python -m bench --size 10k --keep /tmp/bench-data --profile
+
+Everything happens in a temporary data folder (database, Whoosh index, FTS5 baseline), removed
+at the end unless `--keep DIR` is given. Results are printed as a table and written as JSON to
+bench/results/<size>-<timestamp>.json.
+
+Modules other than `bench.environment` import Django models: import them after `setup()`.
+"""
+
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+
+
+def parse_size(text: str) -> int:
+    """A corpus size: one of SIZES, or a number with an optional k/m suffix ("25k")."""
+    text = text.strip().lower()
+    if text in SIZES:
+        return SIZES[text]
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    digits = text[:-1] if factor > 1 else text
+    if not digits.isdigit() or int(digits) * factor < 1:
+        raise ValueError(f"not a corpus size: {text!r} (use 10k, 100k or 1m)")
+    return int(digits) * factor

@@ -1,0 +1,75 @@
+"""python -m bench --size {10k,100k,1m} [--keep DIR] [--profile] [--per-query]"""
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import SIZES, environment, parse_size
+
+EXPECTED = {
+    "10k": "a few minutes on two cores",
+    "100k": "longer: about 10 to 20 minutes on two cores (the rebuild and the slow queries)",
+    "1m": "slow: two hours or more on two cores, and some GB of memory: the benchmark works in "
+    "batches, but the index writer and the search facet sets grow with the index",
+}
+
+
+def arguments(argv):
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="Benchmark the archive's search against SQLite FTS5."
+    )
+    parser.add_argument(
+        "--size",
+        default="10k",
+        help=f"synthetic passages: {', '.join(SIZES)} (or a number such as 25k); default 10k",
+    )
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        type=Path,
+        help="build everything in DIR (new or empty) and keep it for inspection",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile the slowest repeated query and print the top functions",
+    )
+    parser.add_argument("--per-query", action="store_true", help="print every query's timings")
+    args = parser.parse_args(argv)
+    try:
+        args.n = parse_size(args.size)
+    except ValueError as error:
+        parser.error(str(error))
+    if args.keep and args.keep.exists() and any(args.keep.iterdir()):
+        parser.error(f"--keep {args.keep}: the folder is not empty")
+    return args
+
+
+def main(argv=None) -> int:
+    args = arguments(argv)
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        data_dir = args.keep.resolve()
+    else:
+        data_dir = Path(tempfile.mkdtemp(prefix="archive-bench-"))
+    expected = EXPECTED.get(args.size.strip().lower(), "depends on the size")
+    print(
+        f"Archive search benchmark: {args.n:,} synthetic passages + the seed corpus "
+        f"(expected run time: {expected}).\nData folder: {data_dir}"
+        + (" (kept)" if args.keep else " (deleted at the end)"),
+        flush=True,
+    )
+    try:
+        environment.configure(data_dir)
+        from bench.run import run
+
+        return run(args, data_dir)
+    finally:
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
