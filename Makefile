@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= 10k
 
-.PHONY: help install setup run serve test lint format bench browser clean
+.PHONY: help install setup run serve test test-postgres lint format bench browser clean
 
 help:
 	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/"
@@ -61,6 +61,14 @@ browser:
 test: install browser lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest
+	@$(MAKE) --no-print-directory test-postgres
+
+# The database-facing tests again, on PostgreSQL: bin/with-postgres starts a throwaway server on
+# 127.0.0.1 and removes it afterwards; where none can start, it says why and the leg is skipped.
+PG_TESTS := tests/archive tests/search tests/test_postgres.py
+
+test-postgres: install
+	bash bin/with-postgres $(BIN)/python -m pytest -m "not browser" -p no:playwright $(PG_TESTS) -q
 
 bench: install
 	$(BIN)/python -m bench --size $(SIZE)

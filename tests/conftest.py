@@ -55,8 +55,10 @@ def rebuild_index() -> None:
 
 @pytest.fixture(scope="session")
 def session_index(tmp_path_factory) -> Path:
-    # No index worker runs in the tests: each change is applied as soon as it commits.
+    # No index worker runs in the tests: each change is applied as soon as it commits. The
+    # writer lock lives in a folder of the tests' own, so a worker serving ./data does not block.
     settings.ARCHIVE_INDEX_INLINE = True
+    settings.DATA_DIR = tmp_path_factory.mktemp("data")
     path = tmp_path_factory.mktemp("whoosh")
     use_index(path / "index")
     return path / "index"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
@@ -97,6 +97,20 @@ def store_passages(passages: list[Passage], reason: str) -> None:
     )
 
 
+def insert_document(fixed_slug: str, slug_base: str, **fields) -> Document:
+    """Store a new document under its catalogue slug, or the first free slug of its title —
+    taking the next one if a concurrent import claimed it between the check and the insert."""
+    for _ in range(20):
+        slug = fixed_slug or unique_slug(slug_base)
+        try:
+            with transaction.atomic():
+                return Document.objects.create(slug=slug, **fields)
+        except IntegrityError:
+            if fixed_slug or not Document.objects.filter(slug=slug).exists():
+                raise
+    raise SourceError("no free slug could be found for its title; give one in the catalogue")
+
+
 def create_document(prepared: Prepared, entry: CatalogueEntry) -> Document:
     """A new document with its passages, numbered 1… in reading order."""
     parsed, source = prepared.parsed, prepared.source
@@ -104,8 +118,9 @@ def create_document(prepared: Prepared, entry: CatalogueEntry) -> Document:
     language = entry.language or prepared.language
     if not language:
         raise SourceError("its language could not be detected; give it in the catalogue")
-    document = Document.objects.create(
-        slug=entry.slug or unique_slug(title),
+    document = insert_document(
+        entry.slug,
+        title,
         title=title,
         title_supplied=not parsed.title,
         author=entry.author,

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import connections, transaction
 
 from archive.models import Passage
 from search import indexing
@@ -124,10 +124,13 @@ def test_rebuild_keeps_searches_complete_and_takes_in_edits_made_meanwhile(
     outcome = {}
 
     def rebuild():
-        with writer_lock() as acquired:
-            assert acquired
-            outcome["count"] = indexing.rebuild_index(batch=50, progress=progress)
-            outcome["applied"] = indexing.drain()
+        try:
+            with writer_lock() as acquired:
+                assert acquired
+                outcome["count"] = indexing.rebuild_index(batch=50, progress=progress)
+                outcome["applied"] = indexing.drain()
+        finally:
+            connections.close_all()
 
     thread = threading.Thread(target=rebuild)
     thread.start()

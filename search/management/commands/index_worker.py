@@ -29,8 +29,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, once, interval, verbosity, **options):
         stopping = []
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: stopping.append(True))
+        previous = {
+            sig: signal.signal(sig, lambda *_: stopping.append(True))
+            for sig in (signal.SIGTERM, signal.SIGINT)
+        }
+        try:
+            self.work(stopping, once, interval, verbosity)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def work(self, stopping, once, interval, verbosity):
         with writer_lock() as acquired:
             if not acquired:
                 raise CommandError("Another index worker is running (it holds the writer lock).")
@@ -43,10 +52,12 @@ class Command(BaseCommand):
                 try:
                     done = drain(stop=lambda: bool(stopping))
                     failures = 0
-                except Exception:
+                except Exception as error:
                     # The tasks stay queued; back off and try again.
                     failures += 1
                     logger.exception("Index worker: applying queued changes failed")
+                    if once:
+                        raise CommandError(f"Applying queued changes failed: {error}") from error
                     time.sleep(min(30, 2**failures))
                     continue
                 if done and verbosity > 1:

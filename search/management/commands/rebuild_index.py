@@ -9,7 +9,7 @@ index worker runs, it does the rebuild and this command waits for it.
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from search.indexing import drain, queue, rebuild_index
@@ -35,8 +35,14 @@ class Command(BaseCommand):
         parser.add_argument("-r", "--remove", action="store_true")
         parser.add_argument("-k", "--workers", type=int, default=0)
         parser.add_argument("--nocommit", action="store_false", dest="commit")
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=3600,
+            help="Seconds to wait for a running index worker to finish the rebuild.",
+        )
 
-    def handle(self, *args, batchsize, verbosity, **options):
+    def handle(self, *args, batchsize, verbosity, timeout, **options):
         def progress(done, total):
             if verbosity > 1:
                 self.stdout.write(f"  {done}/{total} passages")
@@ -56,7 +62,13 @@ class Command(BaseCommand):
             task = queue(TaskKind.REBUILD)
         if verbosity:
             self.stdout.write("The index worker is running; it is rebuilding the index …")
+        deadline = time.monotonic() + timeout
         while IndexTask.objects.filter(pk=task.pk).exists():
+            if time.monotonic() > deadline:
+                raise CommandError(
+                    f"The index worker has not finished the rebuild after {timeout:.0f} s; it is "
+                    "still queued (check the worker's log, or stop it and run this again)."
+                )
             time.sleep(0.5)
         if verbosity:
             self.stdout.write("Rebuilt and swapped in.")
