@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= 10k
 
-.PHONY: help install setup run serve test test-postgres lint format bench browser clean
+.PHONY: help install setup run serve test test-postgres test-reliability lint format bench bench-load browser clean
 
 help:
 	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/"
@@ -15,7 +15,8 @@ help:
 	@echo "make test   lint, migration check and the test suite (browser tests included)"
 	@echo "make setup  virtualenv, dependencies, database, seed corpus, search index"
 	@echo "make lint   ruff check and format check"
-	@echo "make bench  benchmarks (SIZE=10k, 100k or 1m)"
+	@echo "make bench  benchmarks (SIZE=10k, 100k or 1m); make bench-load: load on make serve"
+	@echo "make test-postgres, make test-reliability: the PostgreSQL leg, the slow reliability tests"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +73,18 @@ test-postgres: install
 
 bench: install
 	$(BIN)/python -m bench --size $(SIZE)
+
+# Slow reliability tests: concurrent writers during searches, a killed worker, rebuild under load,
+# fresh fuzzing, the stored-XSS corpus in Chromium (make test runs the fast ones).
+test-reliability: install browser
+	$(BIN)/python -m pytest -m reliability
+
+LOAD_SECONDS ?= 60
+LOAD_USERS ?= 8
+# Searches with facets from several clients against make serve's stack while an editor changes
+# passages; loopback only, bounded in time.
+bench-load: install
+	$(BIN)/python -m bench.load --seconds $(LOAD_SECONDS) --users $(LOAD_USERS)
 
 clean:
 	rm -rf data test-results

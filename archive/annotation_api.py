@@ -50,7 +50,7 @@ def base_url(request) -> str:
 def number(request, name: str, default: int, top: int | None = None) -> int:
     """A whole-number query parameter in 1..top; BadRequest otherwise."""
     raw = request.GET.get(name) or str(default)
-    if not raw.isdigit() or int(raw) < 1 or (top and int(raw) > top):
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1 or (top and int(raw) > top):
         limit = f" from 1 to {top}" if top else " from 1"
         raise BadRequest(f"{name} must be a whole number{limit}")
     return int(raw)
@@ -68,7 +68,7 @@ def filtered(request):
     ref = request.GET.get("passage")
     if ref:
         slug, _, n = ref.rpartition(":")
-        if not slug or not n.isdigit():
+        if not slug or not (n.isascii() and n.isdigit()):
             raise BadRequest("passage must be a reference <slug>:<n>")
         document, _former = resolve_document(slug)
         if not document or not document.published:

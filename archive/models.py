@@ -142,6 +142,11 @@ class Document(models.Model):
         return reverse("archive:document", kwargs={"slug": self.slug})
 
     @property
+    def linkable_source_url(self) -> str:
+        """The source URL if it is a web address a reader may follow; never javascript: etc."""
+        return self.source_url if self.source_url.startswith(("https://", "http://")) else ""
+
+    @property
     def readable_source_url(self) -> str:
         """The source URL with percent-escapes decoded, as a person would type it."""
         return unquote(self.source_url)

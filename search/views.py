@@ -28,6 +28,8 @@ FACET_PARAMS = {
     "document": "document",
     "year": "year",
     "concept": "concept",
+    "annotated": "annotated",
+    "note_tag": "note_tag",
 }
 
 

@@ -59,6 +59,11 @@ def prepare(source: SourceText) -> Prepared:
     return Prepared(source, parsed, segments, language)
 
 
+def web_address(url: str) -> str:
+    """A source URL kept only if it is a web address (a javascript: URL in front matter is not)."""
+    return url if url.startswith(("https://", "http://")) else ""
+
+
 def unique_slug(base: str) -> str:
     """A slug not yet used by any document: base, or base-2, base-3, …"""
     base = slugify(base)[:90].strip("-") or "document"
@@ -131,7 +136,7 @@ def create_document(prepared: Prepared, entry: CatalogueEntry) -> Document:
         source_file=source.name,
         checksum=source.checksum,
         encoding=source.encoding,
-        source_url=parsed.source_url or entry.source_url,
+        source_url=web_address(parsed.source_url or entry.source_url),
         source_revision=parsed.source_revision,
         shape=parsed.shape,
         raw_text=source.text,
@@ -181,7 +186,7 @@ def revise_document(document: Document, prepared: Prepared) -> Counter:
     )
     document.shape, document.detected_language = parsed.shape, prepared.language
     document.source_revision = parsed.source_revision or document.source_revision
-    document.source_url = parsed.source_url or document.source_url
+    document.source_url = web_address(parsed.source_url) or document.source_url
     document.save()
     return changes
 
