@@ -16,6 +16,9 @@ from search.query import CompiledQuery, Expansion, build_query, parse_query, wor
 from search.tagging import current_thesaurus
 
 SNIPPET_CHARS = 320
+# Results beyond this many are never paged to: such a request is answered 404 before the index
+# is touched (a reader narrows the search instead; a scraper gets no deep pages).
+MAX_RESULT_WINDOW = 10_000
 NOTE_LABELS = {"yes": "With curators’ notes", "no": "Without notes"}
 TEXT_FIELDS = ("text", "text_en", "text_ro", "text_hr")
 
@@ -205,6 +208,8 @@ def surface_form(folded_word: str) -> str:
 def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
     """Run the search a valid SearchForm describes; `absolute` makes URLs absolute."""
     data = form.cleaned_data
+    if (data["page"] - 1) * data["page_size"] >= MAX_RESULT_WINDOW:
+        raise PageOutOfRange(data["page"])
     filters = form.filters()
     outcome = SearchOutcome(
         query=data.get("q") or "", page=data["page"], page_size=data["page_size"]
