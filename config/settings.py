@@ -146,6 +146,15 @@ HAYSTACK_CONNECTIONS = {
         "PATH": os.environ.get("ARCHIVE_INDEX_DIR", str(DATA_DIR / "whoosh_index")),
     },
 }
+if os.environ.get("HAYSTACK_SOLR_URL"):
+    # The scale-out path (README, "Beyond one machine"): haystack's own Solr backend, as a
+    # second connection so the Whoosh index keeps serving the search page meanwhile.
+    HAYSTACK_CONNECTIONS["solr"] = {
+        "ENGINE": "haystack.backends.solr_backend.SolrEngine",
+        "URL": os.environ["HAYSTACK_SOLR_URL"],
+        "ADMIN_URL": os.environ.get("HAYSTACK_SOLR_ADMIN_URL", ""),
+        "TIMEOUT": int(os.environ.get("HAYSTACK_SOLR_TIMEOUT", "10")),
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
