@@ -19,21 +19,27 @@ SOLR = {
 
 def test_haystack_solr_url_adds_a_solr_connection(tmp_path):
     env = {**os.environ, "HAYSTACK_SOLR_URL": SOLR["URL"], "ARCHIVE_DATA_DIR": str(tmp_path)}
-    out = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            "from django.conf import settings as s; c = s.HAYSTACK_CONNECTIONS; "
-            "print(c['solr']['ENGINE'], c['solr']['URL'], c['default']['ENGINE'])",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    out = (
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "--no-imports",
+                "-c",
+                "from django.conf import settings as s; c = s.HAYSTACK_CONNECTIONS; "
+                "print(c['solr']['ENGINE'], c['solr']['URL'], c['default']['ENGINE'])",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        .split()
+    )
     assert out == [SOLR["ENGINE"], SOLR["URL"], "search.backend.ArchiveWhooshEngine"]
 
 
