@@ -148,6 +148,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             self._searcher = self.index.searcher()
         return self._searcher
 
+    def generation(self) -> tuple:
+        """Which state of the index searches see now (changes with every commit or swap)."""
+        searcher = self.searcher()
+        return (self._opened, searcher.reader().generation())
+
     def facet_docsets(self, searcher) -> dict[str, dict[str, FrozenBitMap]]:
         """For each facet field, value → the documents having it, as compressed bitmaps (a few
         bytes per passage instead of a Python set's ~80); read once per index generation."""

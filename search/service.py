@@ -1,7 +1,9 @@
 """Running a search as the form describes it: results, highlights, facets, suggestion."""
 
+import copy
 import math
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 from haystack import connections
@@ -205,11 +207,56 @@ def surface_form(folded_word: str) -> str:
     return forms.most_common(1)[0][0] if forms else folded_word
 
 
+class ResultCache:
+    """The latest outcomes of this process, keyed by what was asked and the index's state, so
+    paging back and refining answer at once; any index change makes every key new."""
+
+    def __init__(self, size: int = 256):
+        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key not in self.entries:
+                return None
+            self.entries.move_to_end(key)
+            return copy.deepcopy(self.entries[key])
+
+    def put(self, key, outcome) -> None:
+        with self.lock:
+            self.entries[key] = copy.deepcopy(outcome)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+RESULTS = ResultCache()
+
+
+def cache_key(data: dict, absolute) -> tuple:
+    asked = tuple(
+        sorted(
+            (k, tuple(sorted(map(str, v))) if isinstance(v, list) else v) for k, v in data.items()
+        )
+    )
+    return (backend().generation(), current_thesaurus().version, absolute("/"), asked)
+
+
 def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
-    """Run the search a valid SearchForm describes; `absolute` makes URLs absolute."""
+    """Run the search a valid SearchForm describes (or answer it from the result cache);
+    `absolute` makes URLs absolute."""
     data = form.cleaned_data
     if (data["page"] - 1) * data["page_size"] >= MAX_RESULT_WINDOW:
         raise PageOutOfRange(data["page"])
+    key = cache_key(data, absolute)
+    cached = RESULTS.get(key)
+    if cached is not None:
+        return cached
+    outcome = run_search(form, absolute)
+    RESULTS.put(key, outcome)
+    return outcome
+
+
+def run_search(form, absolute) -> SearchOutcome:
+    data = form.cleaned_data
     filters = form.filters()
     outcome = SearchOutcome(
         query=data.get("q") or "", page=data["page"], page_size=data["page_size"]

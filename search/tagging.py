@@ -26,6 +26,7 @@ def current_thesaurus() -> Thesaurus:
             "concept__slug", "language", "text", "preferred"
         ):
             thesaurus.add(slug, language, text, preferred)
+        thesaurus.version = version
         _cache.update(version=version, thesaurus=thesaurus)
     return _cache["thesaurus"]
 

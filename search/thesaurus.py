@@ -53,6 +53,8 @@ class Thesaurus:
     index: dict[tuple[str, tuple[str, ...]], set[str]] = field(default_factory=dict)
     # The first term of every label, per family: most words start no label at all.
     starts: dict[str, set[str]] = field(default_factory=dict)
+    # Which state of the database thesaurus this was built from (see search.tagging).
+    version: tuple = ()
 
     def add(self, slug: str, language: str, text: str, preferred: bool) -> None:
         self.concepts.setdefault(slug, []).append((language, text, preferred))

@@ -267,3 +267,29 @@ def test_search_page_shows_results_facets_and_links(client):
     assert "search only what I typed" in page
     assert 'class="facets"' in page and "Year mentioned" in page
     assert f'href="http://testserver/documents/{SLUGS["002"]}/' in page
+
+
+def test_a_repeated_search_is_answered_from_the_cache_until_the_index_changes(
+    client, private_index, django_capture_on_commit_callbacks, monkeypatch
+):
+    from archive.models import Passage
+    from archive.signals import announce_passages_changed
+    from search.backend import ArchiveWhooshBackend
+
+    calls = []
+    real_run = ArchiveWhooshBackend.run
+    monkeypatch.setattr(
+        ArchiveWhooshBackend,
+        "run",
+        lambda self, *a, **k: calls.append(1) or real_run(self, *a, **k),
+    )
+    first = api(client, q="Litinov", expand="0")
+    runs = len(calls)
+    assert api(client, q="Litinov", expand="0") == first
+    assert len(calls) == runs  # nothing ran again
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        passage.revise(passage.text + " Litinov.", reason="edit")
+        announce_passages_changed([passage.pk])
+    again = api(client, q="Litinov", expand="0")
+    assert len(calls) > runs and again["count"] == first["count"] + 1
