@@ -140,6 +140,14 @@ def _tokenizer() -> RegexTokenizer:
     return RegexTokenizer(WORD_PATTERN)
 
 
+_WORDS = _tokenizer()
+
+
+def split_words(text: str) -> list[str]:
+    """The words of a text as every analyzer cuts them, not yet folded."""
+    return [t.text for t in _WORDS(text)]
+
+
 def folded_analyzer() -> CompositeAnalyzer:
     """Analyzer for the all-languages field: words lower-cased and folded, no stemming or stops."""
     return CompositeAnalyzer(_tokenizer(), FoldingFilter())

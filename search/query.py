@@ -10,15 +10,14 @@ import re
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
-from whoosh.analysis import RegexTokenizer
 
 from search.analysis import (
     FOLDED_ANALYZER,
     SNOWBALL_ALGORITHMS,
-    WORD_PATTERN,
     analyze,
     fold,
     index_forms,
+    split_words,
 )
 from search.search_indexes import STEMMED_FIELDS
 from search.thesaurus import Thesaurus
@@ -32,7 +31,6 @@ EXPANSION_BOOST = 0.6
 # A word found only in a curator's note about the passage ranks lower still.
 NOTE_BOOST = 0.4
 
-WORDS = RegexTokenizer(WORD_PATTERN)
 TOKEN_RE = re.compile(r'-?(?:note:)?"[^"]*"|\S+', re.IGNORECASE)
 QUOTES = str.maketrans(dict.fromkeys("“”„«»″", '"'))
 
@@ -173,17 +171,12 @@ def folded_terms(text: str) -> list[str]:
     return [t.text for t in FOLDED_ANALYZER(text, mode="query")]
 
 
-def words_of(text: str) -> list[str]:
-    """The words of a text as the analyzers cut them, not yet folded."""
-    return [t.text for t in WORDS(text)]
-
-
 def text_query(text: str, *, exact_only: bool = False, boost: float = 1.0) -> wq.Query | None:
     """Words or a phrase: exact folded form in every language, and each language's stems."""
     alternatives = [terms_query("text", folded_terms(text), boost=EXACT_BOOST * boost)]
     alternatives.append(terms_query("notes", folded_terms(text), boost=NOTE_BOOST * boost))
     if not exact_only:
-        words = words_of(text)
+        words = split_words(text)
         for code, fieldname in STEMMED_FIELDS.items():
             algorithm = SNOWBALL_ALGORITHMS[code]
             stems = [index_forms(algorithm, w) for w in words]
@@ -244,7 +237,7 @@ def label_terms(labels: list[tuple[str, str]]) -> set[str]:
     for language, label in labels:
         terms.update(folded_terms(label))
         if language in STEMMED_FIELDS:
-            for word in words_of(label):
+            for word in split_words(label):
                 terms.update(index_forms(SNOWBALL_ALGORITHMS[language], word))
     return terms
 

@@ -10,11 +10,11 @@ from haystack import connections
 from whoosh import query as wq
 
 from archive.models import Document, Language, Passage
-from search.analysis import STOP_WORDS, fold
+from search.analysis import STOP_WORDS, fold, split_words
 from search.backend import PassageSearchQuerySet
 from search.forms import YEAR_SPAN
 from search.highlight import highlight
-from search.query import CompiledQuery, Expansion, build_query, parse_query, words_of
+from search.query import CompiledQuery, Expansion, build_query, parse_query
 from search.tagging import current_thesaurus
 
 SNIPPET_CHARS = 320
@@ -93,7 +93,7 @@ def highlight_terms(compiled: CompiledQuery) -> set[str]:
         terms |= expansion.terms
     # Stop words are marked only inside a phrase, or when they are all the reader asked for.
     in_phrases = {
-        fold(w) for c in compiled.parsed.clauses if c.kind == "phrase" for w in words_of(c.text)
+        fold(w) for c in compiled.parsed.clauses if c.kind == "phrase" for w in split_words(c.text)
     }
     stops = set().union(*STOP_WORDS.values()) - in_phrases
     meaningful = terms - stops
@@ -203,7 +203,7 @@ def surface_form(folded_word: str) -> str:
     for hit in backend().searcher().search(wq.Term("text", folded_word), limit=20):
         # Lower-cased sources (token streams) say nothing about how a word is written.
         if hit["text"] != hit["text"].lower():
-            forms.update(w for w in words_of(hit["text"]) if fold(w) == folded_word)
+            forms.update(w for w in split_words(hit["text"]) if fold(w) == folded_word)
     return forms.most_common(1)[0][0] if forms else folded_word
 
 
@@ -231,13 +231,13 @@ class ResultCache:
 RESULTS = ResultCache()
 
 
-def cache_key(data: dict, absolute) -> tuple:
+def cache_key(data: dict, absolute, thesaurus) -> tuple:
     asked = tuple(
         sorted(
             (k, tuple(sorted(map(str, v))) if isinstance(v, list) else v) for k, v in data.items()
         )
     )
-    return (backend().generation(), current_thesaurus().version, absolute("/"), asked)
+    return (backend().generation(), thesaurus.version, absolute("/"), asked)
 
 
 def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
@@ -246,16 +246,17 @@ def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
     data = form.cleaned_data
     if (data["page"] - 1) * data["page_size"] >= MAX_RESULT_WINDOW:
         raise PageOutOfRange(data["page"])
-    key = cache_key(data, absolute)
+    thesaurus = current_thesaurus()
+    key = cache_key(data, absolute, thesaurus)
     cached = RESULTS.get(key)
     if cached is not None:
         return cached
-    outcome = run_search(form, absolute)
+    outcome = run_search(form, absolute, thesaurus)
     RESULTS.put(key, outcome)
     return outcome
 
 
-def run_search(form, absolute) -> SearchOutcome:
+def run_search(form, absolute, thesaurus) -> SearchOutcome:
     data = form.cleaned_data
     filters = form.filters()
     outcome = SearchOutcome(
@@ -263,7 +264,6 @@ def run_search(form, absolute) -> SearchOutcome:
     )
     parsed = parse_query(outcome.query)
     outcome.notices = parsed.notices
-    thesaurus = current_thesaurus()
     compiled = build_query(parsed, thesaurus=thesaurus if data["expand"] else None)
     outcome.expansions = compiled.expansions
     if compiled.query is None and not any(filters.values()):

@@ -7,18 +7,11 @@ Where labels overlap ("Molotov–Ribbentrop Pact" and "Molotov"), the longest on
 
 from dataclasses import dataclass, field
 
-from whoosh.analysis import RegexTokenizer
+from search.analysis import SNOWBALL_ALGORITHMS, fold, query_form, split_words
 
-from search.analysis import SNOWBALL_ALGORITHMS, WORD_PATTERN, fold, query_form
-
-WORDS = RegexTokenizer(WORD_PATTERN)
 # No label in the thesaurus is longer than this many words.
 MAX_LABEL_WORDS = 8
 FOLDED = "folded"
-
-
-def words_in(text: str) -> list[str]:
-    return [t.text for t in WORDS(text)]
 
 
 def keyed(words: list[str], family: str) -> tuple[str, ...]:
@@ -58,7 +51,7 @@ class Thesaurus:
 
     def add(self, slug: str, language: str, text: str, preferred: bool) -> None:
         self.concepts.setdefault(slug, []).append((language, text, preferred))
-        words = words_in(text)
+        words = split_words(text)
         if not words or len(words) > MAX_LABEL_WORDS:
             return
         for family in {FOLDED, language} & {FOLDED, *SNOWBALL_ALGORITHMS}:
@@ -98,11 +91,11 @@ class Thesaurus:
 
     def find_in(self, text: str, language: str | None = None) -> set[str]:
         """Concepts a text in a language mentions, by any label, spelling or inflection."""
-        return {slug for m in self.mentions(words_in(text), language) for slug in m.slugs}
+        return {slug for m in self.mentions(split_words(text), language) for slug in m.slugs}
 
     def lookup(self, text: str) -> set[str]:
         """Concepts a phrase names as a whole (exact folded label first, else stemmed)."""
-        words = words_in(text)
+        words = split_words(text)
         folded = self.index.get((FOLDED, keyed(words, FOLDED)))
         if folded:
             return set(folded)
@@ -119,11 +112,11 @@ class Thesaurus:
 
     def added_labels(self, slug: str, typed: str) -> list[str]:
         """Preferred labels of a concept other than what the reader typed, for display."""
-        typed_key = keyed(words_in(typed), FOLDED)
+        typed_key = keyed(split_words(typed), FOLDED)
         return [
             label
             for label in dict.fromkeys(self.preferred_labels(slug))
-            if keyed(words_in(label), FOLDED) != typed_key
+            if keyed(split_words(label), FOLDED) != typed_key
         ]
 
     def match_groups(self, groups, start: int):
