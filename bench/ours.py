@@ -81,10 +81,10 @@ def rebuild_index(progress: Callable[[int], None] | None = None) -> Rebuild:
 
 def open_searcher() -> float:
     """Seconds the first search pays once per index generation: the long-lived searcher is
-    opened and the facet value sets are read (`ArchiveWhooshBackend.facet_docsets`)."""
+    opened and its arrays are read (`ArchiveWhooshBackend.state`)."""
     backend = connections["default"].get_backend()
     start = perf_counter()
-    backend.facet_docsets(backend.searcher())
+    backend.state()
     return perf_counter() - start
 
 

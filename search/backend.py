@@ -6,43 +6,92 @@ is kept and refreshed only when the index changes, and facet counts come from pe
 document sets read once per index generation and intersected with the hit set.
 """
 
+import contextlib
 import os
 from dataclasses import dataclass
 
+import numpy as np
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SearchBackendError
 from haystack.models import SearchResult
 from haystack.query import SearchQuerySet
-from pyroaring import BitMap, FrozenBitMap
 from whoosh import query as wq
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.idsets import DocIdSet
 
 from search.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS
+from search.evaluation import Evaluator, Scored, Unsupported
+from search.facets import FACET_FIELDS, FacetArrays
+from search.postings import IndexArrays
 
-EMPTY = FrozenBitMap()
 
+class MaskIdSet(DocIdSet):
+    """A boolean mask over document numbers as Whoosh's search filter."""
 
-class BitMapIdSet(DocIdSet):
-    """A roaring bitmap as Whoosh's search filter (it only asks whether a document is in)."""
-
-    def __init__(self, bitmap):
-        self.bitmap = bitmap
+    def __init__(self, mask: np.ndarray):
+        self.mask = mask
 
     def __contains__(self, docnum):
-        return docnum in self.bitmap
+        return bool(self.mask[docnum]) if 0 <= docnum < len(self.mask) else False
 
     def __iter__(self):
-        return iter(self.bitmap)
+        return iter(np.flatnonzero(self.mask).tolist())
 
     def __len__(self):
-        return len(self.bitmap)
+        return int(np.count_nonzero(self.mask))
 
 
-# Fields whose values are counted for facets and used as filters.
-FACET_FIELDS = ("language", "document", "years", "concepts", "annotated", "note_tags")
+def descending(sort_by) -> bool:
+    fields = [sort_by] if isinstance(sort_by, str) else list(sort_by or ())
+    return any(f.startswith("-") for f in fields)
+
+
+class GenerationState:
+    """Arrays read from one index generation (one searcher): postings, lengths, facets, and
+    the document order, used by every search until the index changes."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.arrays = IndexArrays(searcher)
+        self.evaluator = Evaluator(searcher, self.arrays)
+        self.facets = FacetArrays(searcher, self.arrays)
+        self._ranks: dict[tuple, np.ndarray] = {}
+
+    def rank(self, fields: tuple[str, ...]) -> np.ndarray:
+        """Each document's place when sorted by `fields` (then by number, as Whoosh breaks ties)."""
+        if fields not in self._ranks:
+            reader = self.searcher.reader()
+            docnums = np.arange(self.arrays.doc_count_all, dtype=np.int64)
+            keys = [docnums]
+            for field in reversed(fields):
+                column = reader.column_reader(field)
+                values = list(column)
+                if values and isinstance(values[0], bytes | str):
+                    _, values = np.unique(np.array(values, dtype=object), return_inverse=True)
+                keys.append(np.asarray(values, dtype=np.int64))
+            rank = np.empty_like(docnums)
+            rank[np.lexsort(keys)] = docnums
+            self._ranks[fields] = rank
+        return self._ranks[fields]
+
+    def page(self, scored: Scored, start: int, end: int, sort_by) -> list[tuple[int, float]]:
+        """(document, score) for hits start..end, by score (ties: lower number first, as
+        Whoosh) or in the order of `sort_by` fields."""
+        ids, scores = scored.ids, scored.scores
+        if sort_by:
+            fields = (sort_by,) if isinstance(sort_by, str) else tuple(sort_by)
+            order = np.argsort(self.rank(fields)[ids], kind="stable")[start:end]
+        else:
+            if len(ids) > 4 * end:
+                # Only the documents scoring at least the end-th best can be on the page.
+                kth = np.partition(scores, len(scores) - end)[len(scores) - end]
+                near = np.flatnonzero(scores >= kth)
+                order = near[np.lexsort((ids[near], -scores[near]))][start:end]
+            else:
+                order = np.lexsort((ids, -scores))[start:end]
+        return [(int(ids[i]), float(scores[i])) for i in order]
 
 
 @dataclass
@@ -60,8 +109,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
         self._searcher = None
-        self._docsets = None
-        self._docsets_for = None
+        self._state = None
         self._opened = None
 
     def setup(self):
@@ -153,70 +201,87 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         searcher = self.searcher()
         return (self._opened, searcher.reader().generation())
 
-    def facet_docsets(self, searcher) -> dict[str, dict[str, FrozenBitMap]]:
-        """For each facet field, value → the documents having it, as compressed bitmaps (a few
-        bytes per passage instead of a Python set's ~80); read once per index generation."""
-        if self._docsets_for is not searcher:
-            reader = searcher.reader()
-            docsets = {}
-            for field in FACET_FIELDS:
-                if field not in reader.schema:
-                    continue
-                docsets[field] = {
-                    value.decode("utf-8") if isinstance(value, bytes) else value: FrozenBitMap(
-                        reader.postings(field, value).all_ids()
-                    )
-                    for value in reader.lexicon(field)
-                }
-            self._docsets, self._docsets_for = docsets, searcher
-        return self._docsets
+    def state(self, searcher=None) -> "GenerationState":
+        """What searches keep for the index generation the searcher sees: posting and facet
+        arrays, read once and reused until the index changes."""
+        searcher = searcher or self.searcher()
+        if self._state is None or self._state.searcher is not searcher:
+            self._state = GenerationState(searcher)
+        return self._state
 
     def run(
-        self, q: wq.Query, *, filters=None, start=0, end=20, sort_by=None, facets=FACET_FIELDS
+        self,
+        q: wq.Query,
+        *,
+        filters=None,
+        start=0,
+        end=20,
+        sort_by=None,
+        facets=FACET_FIELDS,
+        vectorised=True,
     ) -> Hits:
-        """Run a query with facet filters ({field: [values]}, OR within a field, AND across)."""
+        """Run a query with facet filters ({field: [values]}, OR within a field, AND across).
+
+        Queries are evaluated over whole posting lists (`search.evaluation`); a query of a kind
+        it does not handle, or `vectorised=False`, goes through Whoosh's matchers instead, with
+        the same results."""
         searcher = self.searcher()
-        docsets = self.facet_docsets(searcher)
+        state = self.state(searcher)
         filters = {f: [v for v in vals if v] for f, vals in (filters or {}).items() if vals}
-        allowed = {
-            field: BitMap.union(BitMap(), *(docsets.get(field, {}).get(v, EMPTY) for v in vals))
-            for field, vals in filters.items()
-        }
-        matching = BitMap(searcher.docs_for_query(q))
-        counts = {}
-        for field in facets:
-            base = matching
-            for other, docs in allowed.items():
-                if other != field:
-                    base = base & docs
-            counts[field] = {
-                value: n
-                for value, docs in docsets.get(field, {}).items()
-                if (n := docs.intersection_cardinality(base))
-            }
-        hit_set = matching
-        for docs in allowed.values():
-            hit_set = hit_set & docs
-        if not hit_set or end <= start:
-            return Hits([], len(hit_set), counts)
+        allowed = {field: state.facets.allowed(field, vals) for field, vals in filters.items()}
+        keep = state.facets.combined(allowed)
+        scored = None
+        if vectorised and not descending(sort_by):
+            with contextlib.suppress(Unsupported):
+                scored = state.evaluator.evaluate(q)
+        if scored is None:
+            return self._run_with_matchers(
+                searcher, state, q, allowed, keep, start, end, sort_by, facets
+            )
+        counts = state.facets.counts(scored.ids, allowed, facets)
+        if keep is not None:
+            inside = keep[scored.ids]
+            scored = Scored(scored.ids[inside], scored.scores[inside])
+        if not len(scored) or end <= start:
+            return Hits([], len(scored), counts)
+        page = state.page(scored, start, end, sort_by)
+        return Hits([self.result(searcher, d, s) for d, s in page], len(scored), counts)
+
+    def _run_with_matchers(self, searcher, state, q, allowed, keep, start, end, sort_by, facets):
+        """`run` through Whoosh's own matchers, every hit scored (with a limit, Whoosh's
+        shortcuts can miss top hits of boosted OR queries). An exclusion is applied as a mask:
+        Whoosh's AndNotMatcher keeps the first hit when an excluded document precedes it."""
+        positive, excluded = (q.a, q.b) if type(q) is wq.AndNot else (q, None)
+        matching = np.fromiter(searcher.docs_for_query(positive), dtype=np.int64)
+        masked = set(searcher.docs_for_query(excluded)) if excluded is not None else set()
+        if masked:
+            matching = matching[~np.isin(matching, list(masked))]
+        counts = state.facets.counts(matching, allowed, facets)
+        total = int(np.count_nonzero(keep[matching])) if keep is not None else len(matching)
+        if not total or end <= start:
+            return Hits([], total, counts)
         results = searcher.search(
-            q,
-            filter=BitMapIdSet(hit_set) if allowed else None,
-            limit=end,
+            positive,
+            filter=MaskIdSet(keep) if keep is not None else None,
+            mask=masked or None,
+            limit=None,
             sortedby=sort_by,
         )
-        page = [self.result(hit) for hit in results[start:end]]
-        return Hits(page, len(hit_set), counts)
+        page = [
+            self.result(searcher, hit.docnum, hit.score if isinstance(hit.score, float) else 0.0)
+            for hit in results[start:end]
+        ]
+        return Hits(page, total, counts)
 
-    def result(self, hit) -> SearchResult:
-        fields = dict(hit.fields())
+    def result(self, searcher, docnum: int, score: float) -> SearchResult:
+        fields = dict(searcher.stored_fields(docnum))
         app_label, model_name = fields.pop(DJANGO_CT).split(".")
         pk = fields.pop(DJANGO_ID)
         fields.pop(ID, None)
         for multi in ("years", "concepts", "note_tags"):
             value = fields.get(multi)
             fields[multi] = [v for v in value.split(",") if v] if isinstance(value, str) else []
-        return SearchResult(app_label, model_name, pk, hit.score or 0.0, **fields)
+        return SearchResult(app_label, model_name, pk, score or 0.0, **fields)
 
     def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, **kwargs):
         """haystack's entry point: a Whoosh query object from `search.query`, or a string."""

@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import Language
+from archive.models import Annotation, Concept, Document, Language
 
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SORTS = [("relevance", _("Relevance")), ("document", _("Document order"))]
@@ -16,30 +16,61 @@ MAX_PAGE_SIZE = 100
 YEAR_SPAN = (1914, 1945)
 
 
+def published_documents(slugs) -> set[str]:
+    return set(Document.objects.published().filter(slug__in=slugs).values_list("slug", flat=True))
+
+
+def known_concepts(slugs) -> set[str]:
+    return set(Concept.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+
+
+def note_tags() -> list[str]:
+    """Tags used on published annotations (the note-tag facet's vocabulary)."""
+    return sorted({t for a in Annotation.objects.published() for t in a.tag_list})
+
+
+def used_note_tags(tags) -> set[str]:
+    return set(tags) & set(note_tags())
+
+
+class KnownValuesField(forms.MultipleChoiceField):
+    """Values the archive must know, looked up only for the values given: a choice list of every
+    document would cost each search a query over all of them."""
+
+    def __init__(self, *, known, **kwargs):
+        super().__init__(**kwargs)
+        self.known = known
+        self._known_now: set[str] = set()
+
+    def validate(self, value):
+        self._known_now = self.known(value) if value else set()
+        super().validate(value)
+
+    def valid_value(self, value):
+        return value in self._known_now
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, strip=True)
     language = forms.MultipleChoiceField(choices=Language.choices, required=False)
-    document = forms.MultipleChoiceField(required=False)
+    document = KnownValuesField(known=published_documents, required=False)
     year = forms.TypedMultipleChoiceField(
         required=False, coerce=int, choices=[(str(y), str(y)) for y in range(1500, 2100)]
     )
-    concept = forms.MultipleChoiceField(required=False)
+    concept = KnownValuesField(known=known_concepts, required=False)
     annotated = forms.ChoiceField(
         choices=[("", _("any")), ("yes", _("with notes")), ("no", _("without notes"))],
         required=False,
     )
-    note_tag = forms.MultipleChoiceField(required=False)
+    note_tag = KnownValuesField(known=used_note_tags, required=False)
     sort = forms.ChoiceField(choices=SORTS, required=False)
     page = forms.IntegerField(min_value=1, required=False)
     page_size = forms.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
     expand = forms.ChoiceField(choices=[("1", _("on")), ("0", _("off"))], required=False)
 
-    def __init__(self, *args, documents=(), concepts=(), note_tags=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["note_tag"].choices = [(t, t) for t in note_tags]
         self.fields["q"].validators = []
-        self.fields["document"].choices = [(slug, slug) for slug in documents]
-        self.fields["concept"].choices = [(slug, slug) for slug in concepts]
 
     def clean_q(self):
         # Control characters (a NUL from a broken client) are dropped, not refused.

@@ -76,7 +76,11 @@ def _snippet_bounds(text: str, spans: list[tuple[int, int]], size: int) -> tuple
 
 def highlight(text: str, terms: set[str], code: str, *, max_chars: int | None = None) -> str:
     """Escaped HTML of `text` (or of its best snippet) with the words matching `terms` marked."""
-    spans = matches(text, terms, code) if terms else []
+    return mark(text, matches(text, terms, code) if terms else [], max_chars=max_chars)
+
+
+def mark(text: str, spans: list[tuple[int, int]], *, max_chars: int | None = None) -> str:
+    """Escaped HTML of `text` (or of its best snippet) with the `matches` spans marked."""
     start, end = 0, len(text)
     if max_chars is not None and len(text) > max_chars:
         start, end = _snippet_bounds(text, spans, max_chars)

@@ -574,7 +574,7 @@ def build_schema(*, documents=(), concepts=(), note_tags=()) -> dict:
 def current_schema() -> dict:
     """The document with the vocabularies the archive holds now."""
     from archive.models import Concept, Document
-    from search.views import note_tags
+    from search.forms import note_tags
 
     return build_schema(
         documents=Document.objects.published().values_list("slug", flat=True),

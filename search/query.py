@@ -194,12 +194,15 @@ def clause_query(clause: Clause) -> wq.Query | None:
         return text_query(clause.text, exact_only=True)
     if clause.kind == "prefix":
         *rest, last = folded_terms(clause.text)
-        prefix = wq.Prefix("text", last)
+        prefix = wq.Prefix("text", last, constantscore=False)
         return wq.And([*(wq.Term("text", t) for t in rest), prefix]) if rest else prefix
     if clause.kind == "fuzzy":
         terms = folded_terms(clause.text)
         fuzzy = [
-            wq.FuzzyTerm("text", t, maxdist=1 if len(t) <= 5 else 2, prefixlength=1) for t in terms
+            wq.FuzzyTerm(
+                "text", t, maxdist=1 if len(t) <= 5 else 2, prefixlength=1, constantscore=False
+            )
+            for t in terms
         ]
         return fuzzy[0] if len(fuzzy) == 1 else wq.And(fuzzy)
     return text_query(clause.text)

@@ -1,6 +1,5 @@
 """Running a search as the form describes it: results, highlights, facets, suggestion."""
 
-import copy
 import math
 import threading
 from collections import Counter, OrderedDict
@@ -13,7 +12,7 @@ from archive.models import Document, Language, Passage
 from search.analysis import STOP_WORDS, fold, split_words
 from search.backend import PassageSearchQuerySet
 from search.forms import YEAR_SPAN
-from search.highlight import highlight
+from search.highlight import mark, matches
 from search.query import CompiledQuery, Expansion, build_query, parse_query
 from search.tagging import current_thesaurus
 
@@ -103,6 +102,7 @@ def highlight_terms(compiled: CompiledQuery) -> set[str]:
 def make_hit(result, terms: set[str], absolute) -> Hit:
     slug, n = result.document, int(result.n)
     url = absolute(f"/documents/{slug}/{n}/")
+    spans = matches(result.text, terms, result.language) if terms else []
     return Hit(
         ref=result.ref,
         url=url,
@@ -110,8 +110,8 @@ def make_hit(result, terms: set[str], absolute) -> Hit:
         language=result.language,
         section=result.section or "",
         text=result.text,
-        highlight=highlight(result.text, terms, result.language),
-        snippet=highlight(result.text, terms, result.language, max_chars=SNIPPET_CHARS),
+        highlight=mark(result.text, spans),
+        snippet=mark(result.text, spans, max_chars=SNIPPET_CHARS),
         score=round(result.score, 4) if isinstance(result.score, float) else 0.0,
         document={
             "slug": slug,
@@ -209,23 +209,37 @@ def surface_form(folded_word: str) -> str:
 
 class ResultCache:
     """The latest outcomes of this process, keyed by what was asked and the index's state, so
-    paging back and refining answer at once; any index change makes every key new."""
+    paging back and refining answer at once; any index change makes every key new. Outcomes
+    are shared, not copied: callers must not change them (the views build what they add)."""
 
-    def __init__(self, size: int = 256):
+    def __init__(self, size: int = 256, rows: int = 100_000):
         self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+        # Facet rows dominate an outcome's memory (a broad search lists every document): the
+        # cache holds at most this many in all, some tens of MB.
+        self.rows, self.held = rows, 0
+
+    @staticmethod
+    def weight(outcome) -> int:
+        return 1 + len(outcome.hits) + sum(len(rows) for rows in outcome.facets.values())
 
     def get(self, key):
         with self.lock:
             if key not in self.entries:
                 return None
             self.entries.move_to_end(key)
-            return copy.deepcopy(self.entries[key])
+            return self.entries[key]
 
     def put(self, key, outcome) -> None:
         with self.lock:
-            self.entries[key] = copy.deepcopy(outcome)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            if key in self.entries:
+                self.held -= self.weight(self.entries.pop(key))
+            self.entries[key] = outcome
+            self.held += self.weight(outcome)
+            while len(self.entries) > 1 and (
+                len(self.entries) > self.size or self.held > self.rows
+            ):
+                _, dropped = self.entries.popitem(last=False)
+                self.held -= self.weight(dropped)
 
 
 RESULTS = ResultCache()

@@ -1,26 +1,17 @@
 """The search page and the search API: thin views over `search.service`."""
 
+import dataclasses
+
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from archive.models import Annotation, Concept, Document
 from search.forms import SearchForm
 from search.service import PageOutOfRange, SearchOutcome, search_passages
 
 
 def bound_form(request) -> SearchForm:
-    return SearchForm(
-        request.GET,
-        documents=Document.objects.published().values_list("slug", flat=True),
-        concepts=Concept.objects.values_list("slug", flat=True),
-        note_tags=note_tags(),
-    )
-
-
-def note_tags() -> list[str]:
-    """Tags used on published annotations (the note-tag facet's vocabulary)."""
-    return sorted({t for a in Annotation.objects.published() for t in a.tag_list})
+    return SearchForm(request.GET)
 
 
 FACET_PARAMS = {
@@ -50,11 +41,16 @@ def toggled(params, name: str, value: str) -> str:
 
 
 def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
-    """Give every facet row the link that switches it on or off."""
-    for facet, rows in outcome.facets.items():
-        for row in rows:
-            row["toggle"] = toggled(request.GET, FACET_PARAMS[facet], row["value"])
-    return outcome
+    """The outcome with every facet row given the link that switches it on or off (a copy: the
+    outcome itself may be shared through the result cache)."""
+    facets = {
+        facet: [
+            {**row, "toggle": toggled(request.GET, FACET_PARAMS[facet], row["value"])}
+            for row in rows
+        ]
+        for facet, rows in outcome.facets.items()
+    }
+    return dataclasses.replace(outcome, facets=facets)
 
 
 def form_errors(form) -> list[str]:

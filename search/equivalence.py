@@ -1,0 +1,66 @@
+"""Checking that the fast path finds what Whoosh's matchers find.
+
+`compare` runs one query both ways (`ArchiveWhooshBackend.run` with and without the vectorised
+evaluation) and lists the differences a reader could notice: the count, facet counts, which
+passages are on the page and in what order. Scores that differ only in the last bits (sums
+added in another order) count as equal, and passages with equal scores may trade places; at the
+page's end Whoosh may pick any of several equally scored passages, so only the scores are
+compared there.
+"""
+
+import math
+
+from search.query import build_query, parse_query
+from search.service import backend
+
+REL_TOLERANCE = 1e-9
+
+
+def same_score(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=REL_TOLERANCE, abs_tol=1e-12)
+
+
+def groups(results) -> list[tuple[float, set[str]]]:
+    """Consecutive results of (nearly) equal score: (score, their primary keys)."""
+    found: list[tuple[float, set[str]]] = []
+    for r in results:
+        if found and same_score(found[-1][0], r.score):
+            found[-1][1].add(r.pk)
+        else:
+            found.append((r.score, {r.pk}))
+    return found
+
+
+def compare(q, filters=None, *, end=50, sort_by=None) -> list[str]:
+    """Differences between the fast and the reference evaluation of Whoosh query `q`."""
+    be = backend()
+    fast = be.run(q, filters=filters, start=0, end=end, sort_by=sort_by)
+    slow = be.run(q, filters=filters, start=0, end=end, sort_by=sort_by, vectorised=False)
+    problems = []
+    if fast.total != slow.total:
+        problems.append(f"count {fast.total} ≠ {slow.total}")
+    if fast.facets != slow.facets:
+        fields = [f for f in slow.facets if fast.facets.get(f) != slow.facets[f]]
+        problems.append(f"facet counts differ in {fields}")
+    if sort_by:
+        if [r.pk for r in fast.results] != [r.pk for r in slow.results]:
+            problems.append("document order differs")
+        return problems
+    mine, theirs = groups(fast.results), groups(slow.results)
+    if len(mine) != len(theirs):
+        problems.append(f"{len(mine)} score groups ≠ {len(theirs)}")
+        return problems
+    for i, ((score_a, pks_a), (score_b, pks_b)) in enumerate(zip(mine, theirs, strict=True)):
+        if not same_score(score_a, score_b):
+            problems.append(f"score {score_a!r} ≠ {score_b!r} at group {i}")
+        elif i < len(mine) - 1 and pks_a != pks_b:
+            problems.append(f"passages with score {score_a:.6f} differ")
+    return problems
+
+
+def compare_query(text: str, filters=None, *, thesaurus=None, sort_by=None) -> list[str]:
+    """`compare` for a query as a reader types it."""
+    compiled = build_query(parse_query(text), thesaurus=thesaurus)
+    if compiled.query is None:
+        return []
+    return compare(compiled.query, filters, sort_by=sort_by)

@@ -1,0 +1,194 @@
+"""Evaluating a Whoosh query over whole posting lists at once: every matching passage and its
+score, as arrays.
+
+The query objects are Whoosh's own (built by `search.query`) and the scores are Whoosh's BM25F,
+combined as its matchers combine them (sums over OR and AND, boosts as factors, phrases scored
+as the sum of their words), so results and their order are those Whoosh would give; only the
+work is done per posting list rather than per document. A query of a kind not handled here
+raises `Unsupported`, and the caller runs it through Whoosh's matchers instead.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.scoring import BM25FScorer, WeightScorer
+
+from search.postings import EMPTY_FLOATS, EMPTY_IDS, IndexArrays
+
+
+class Unsupported(Exception):
+    """A query this evaluator does not handle (Whoosh's matchers do)."""
+
+
+@dataclass
+class Scored:
+    """Matching documents (sorted global numbers) and their scores."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+
+    def __len__(self):
+        return len(self.ids)
+
+    def boosted(self, boost: float) -> "Scored":
+        return self if boost == 1.0 else Scored(self.ids, self.scores * boost)
+
+
+NOTHING = Scored(EMPTY_IDS, EMPTY_FLOATS)
+
+
+def union(a: Scored, b: Scored) -> Scored:
+    """Documents in either, scores added where both match (Whoosh's UnionMatcher)."""
+    if not len(a):
+        return b
+    if not len(b):
+        return a
+    ids = np.union1d(a.ids, b.ids)
+    scores = np.zeros(len(ids), dtype=np.float64)
+    ia, ib = np.searchsorted(ids, a.ids), np.searchsorted(ids, b.ids)
+    scores[ia] = a.scores
+    scores[ib] += b.scores
+    return Scored(ids, scores)
+
+
+def intersection(a: Scored, b: Scored) -> Scored:
+    """Documents in both, scores added (Whoosh's IntersectionMatcher)."""
+    ids, ia, ib = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
+    return Scored(ids, a.scores[ia] + b.scores[ib])
+
+
+def binary_tree(combine, parts: list[Scored]) -> Scored:
+    """Combine as Whoosh's make_binary_tree pairs matchers, so sums are added in its order."""
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    return combine(binary_tree(combine, parts[:half]), binary_tree(combine, parts[half:]))
+
+
+class Evaluator:
+    """Evaluates queries against one searcher (one index generation)."""
+
+    def __init__(self, searcher, arrays: IndexArrays | None = None):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.schema = searcher.schema
+        self.arrays = arrays or IndexArrays(searcher)
+
+    def evaluate(self, q: wq.Query) -> Scored:
+        if isinstance(q, wq.Term):
+            return self.term(q.fieldname, q.text).boosted(q.boost)
+        if isinstance(q, wq.Phrase):
+            return self.phrase(q)
+        if type(q) in (wq.And, wq.Or):
+            return self.compound(q)
+        if type(q) is wq.AndNot:
+            found = self.evaluate(q.a)
+            excluded = self.evaluate(q.b)
+            keep = ~np.isin(found.ids, excluded.ids, assume_unique=True)
+            return Scored(found.ids[keep], found.scores[keep])
+        if isinstance(q, wq.Prefix | wq.FuzzyTerm) and not isinstance(q, wq.Variations):
+            return self.multiterm(q)
+        if type(q) is wq.Every and q.fieldname in (None, "", "*"):
+            ids = self.arrays.all_docs()
+            return Scored(ids, np.full(len(ids), float(q.boost)))
+        if q is wq.NullQuery:
+            return NOTHING
+        raise Unsupported(type(q).__name__)
+
+    def compound(self, q) -> Scored:
+        subs = q.subqueries
+        if not subs:
+            return NOTHING
+        if len(subs) == 1:
+            # Whoosh passes a lone subquery's matcher through, without the compound's boost.
+            return self.evaluate(subs[0])
+        parts = [self.evaluate(s) for s in subs]
+        if isinstance(q, wq.And):
+            if any(not len(p) for p in parts):
+                return NOTHING
+            parts.sort(key=len)
+            found = parts[0]
+            for part in parts[1:]:
+                found = intersection(found, part)
+        else:
+            found = binary_tree(union, parts)
+        return found.boosted(q.boost)
+
+    def multiterm(self, q) -> Scored:
+        """Prefix and fuzzy terms: an OR of the index words they expand to (Whoosh's
+        MultiTerm.matcher, where a single expansion is scored as a plain term)."""
+        words = [w for w in q._btexts(self.reader) if w]
+        if not words:
+            return NOTHING
+        if len(words) == 1:
+            return self.term(q.field(), words[0])
+        return self.compound(wq.Or([wq.Term(q.field(), w) for w in words], boost=q.boost))
+
+    def _term_postings(self, fieldname, text):
+        if fieldname not in self.schema:
+            return None, None
+        try:
+            btext = self.schema[fieldname].to_bytes(text)
+        except ValueError:
+            return None, None
+        if (fieldname, btext) not in self.reader:
+            return None, None
+        return btext, self.arrays.postings(fieldname, btext)
+
+    def term(self, fieldname: str, text) -> Scored:
+        btext, postings = self._term_postings(fieldname, text)
+        if postings is None or not len(postings.ids):
+            return NOTHING
+        return Scored(postings.ids, self.score(fieldname, btext, postings))
+
+    def score(self, fieldname, btext, postings) -> np.ndarray:
+        scorer = self.searcher.weighting.scorer(self.searcher, fieldname, btext)
+        if isinstance(scorer, BM25FScorer):
+            tf = postings.weights
+            fl = self.arrays.lengths(fieldname)[postings.ids]
+            idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+            # Whoosh's bm25(), operation for operation, so the floats come out the same.
+            return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        if isinstance(scorer, WeightScorer):
+            return postings.weights.copy()
+        raise Unsupported(type(scorer).__name__)
+
+    def phrase(self, q: wq.Phrase) -> Scored:
+        """Documents where the words stand next to each other, in order; scored as the sum of
+        the words' scores (Whoosh's SpanNear2 over an intersection of the terms)."""
+        if q.slop != 1 or not q.words:
+            raise Unsupported("phrase with slop")
+        fieldname = q.fieldname
+        if fieldname not in self.schema or not self.schema[fieldname].format.supports("positions"):
+            return NOTHING
+        terms = []
+        for word in q.words:
+            btext, postings = self._term_postings(fieldname, word)
+            if postings is None:
+                return NOTHING
+            terms.append((btext, Scored(postings.ids, self.score(fieldname, btext, postings))))
+        # Summed in Whoosh's order (a binary tree of intersections).
+        candidates = binary_tree(intersection, [scored for _, scored in terms])
+        if not len(candidates):
+            return NOTHING
+        # Positions are read only for the candidates, rarest word first, dropping documents
+        # as soon as a word is missing at the next position.
+        order = sorted(range(len(terms)), key=lambda i: len(terms[i][1]))
+        alive = candidates.ids
+        starts: dict[int, set[int]] | None = None
+        for i in order:
+            btext = terms[i][0]
+            found = self.arrays.positions(fieldname, btext, alive)
+            shifted = {doc: {p - i for p in poses} for doc, poses in found.items()}
+            if starts is None:
+                starts = shifted
+            else:
+                starts = {
+                    doc: common for doc, s in starts.items() if (common := s & shifted.get(doc, ()))
+                }
+            alive = np.fromiter(sorted(starts), dtype=np.int64, count=len(starts))
+            if not len(alive):
+                return NOTHING
+        keep = np.isin(candidates.ids, alive, assume_unique=True)
+        return Scored(candidates.ids[keep], candidates.scores[keep]).boosted(q.boost)

@@ -1,0 +1,146 @@
+"""Whole posting lists and per-document columns of a Whoosh index, read as numpy arrays.
+
+Whoosh's matchers walk postings one document at a time in Python, a few microseconds each; a
+query matching 80 000 passages spends most of its time there. Here a term's postings are read
+block by block (each block is one pickled tuple of up to 128 postings) into arrays, so that
+`search.evaluation` can combine and score them all at once. Document numbers are global (the
+searcher's), and deleted documents are left out, as Whoosh's own reader does.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.util.numeric import byte_to_length
+
+# Whoosh stores a document's field length as one byte; this table turns bytes into lengths.
+LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+EMPTY_IDS = np.empty(0, dtype=np.int64)
+EMPTY_FLOATS = np.empty(0, dtype=np.float64)
+
+
+@dataclass
+class Postings:
+    """A term's documents (sorted global document numbers) and its weight in each."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+
+
+class IndexArrays:
+    """Posting lists, field lengths and deletions of one searcher's view of the index. Lengths
+    are read once per field and kept as long as the searcher is (one index generation)."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        reader = searcher.reader()
+        self.leaves = [(reader, 0)] if reader.is_atomic() else list(reader.leaf_readers())
+        self.doc_count_all = reader.doc_count_all()
+        self.live = np.ones(self.doc_count_all, dtype=bool)
+        for leaf, offset in self.leaves:
+            if leaf.has_deletions():
+                deleted = np.fromiter(leaf.deleted_docs_set or (), dtype=np.int64)
+                self.live[deleted + offset] = False
+        self.has_deletions = not self.live.all()
+        self._lengths: dict[str, np.ndarray] = {}
+
+    def all_docs(self) -> np.ndarray:
+        return np.flatnonzero(self.live).astype(np.int64)
+
+    def postings(self, fieldname: str, btext: bytes) -> Postings:
+        """Every live document holding the term, with the term's weight there."""
+        ids, weights = [], []
+        for leaf, offset in self.leaves:
+            if (fieldname, btext) not in leaf:
+                continue
+            for block_ids, block_weights, _ in self._blocks(leaf, fieldname, btext):
+                ids.append(block_ids + offset)
+                weights.append(block_weights)
+        if not ids:
+            return Postings(EMPTY_IDS, EMPTY_FLOATS)
+        found = Postings(np.concatenate(ids), np.concatenate(weights))
+        if self.has_deletions:
+            keep = self.live[found.ids]
+            found = Postings(found.ids[keep], found.weights[keep])
+        return found
+
+    def positions(self, fieldname: str, btext: bytes, docs: np.ndarray) -> dict[int, list[int]]:
+        """The term's positions in each of `docs` (sorted global document numbers) holding it."""
+        found: dict[int, list[int]] = {}
+        fmt = self.searcher.schema[fieldname].format
+        for leaf, offset in self.leaves:
+            if (fieldname, btext) not in leaf:
+                continue
+            for block_ids, _, values in self._blocks(leaf, fieldname, btext, with_values=True):
+                block_ids = block_ids + offset
+                wanted = np.flatnonzero(np.isin(block_ids, docs, assume_unique=True))
+                for i in wanted.tolist():
+                    found[int(block_ids[i])] = fmt.decode_positions(values[i])
+        return found
+
+    def _blocks(self, leaf, fieldname, btext, *, with_values=False):
+        """(ids, weights, values) of each block of a term's postings in one segment."""
+        fmt = leaf.schema[fieldname].format
+        matcher = leaf._terms.matcher(fieldname, btext, fmt)
+        if not isinstance(matcher, W3LeafMatcher):
+            yield from self._slow_blocks(matcher, with_values)
+            return
+        while matcher.is_active():
+            # A block is one pickled (ids, weights, values) tuple; ids are delta-coded unless
+            # the matcher says otherwise, weights are None (all 1), one float or a tuple.
+            matcher._read_data()
+            raw_ids, raw_weights, values = matcher._data
+            ids = np.asarray(raw_ids, dtype=np.int64)
+            if not matcher._byteids:
+                ids = np.cumsum(ids)
+            if raw_weights is None:
+                weights = np.ones(len(ids), dtype=np.float64)
+            elif isinstance(raw_weights, float):
+                weights = np.full(len(ids), raw_weights, dtype=np.float64)
+            else:
+                weights = np.asarray(raw_weights, dtype=np.float64)
+            if with_values:
+                matcher._read_values()
+                values = matcher._values
+            yield ids, weights, values if with_values else None
+            matcher._next_block()
+
+    @staticmethod
+    def _slow_blocks(matcher, with_values):
+        """The same, through the public matcher interface (for any other codec)."""
+        ids, weights, values = [], [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            if with_values:
+                values.append(matcher.value())
+            matcher.next()
+        yield (
+            np.asarray(ids, dtype=np.int64),
+            np.asarray(weights, dtype=np.float64),
+            values if with_values else None,
+        )
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Each document's length in the field, as Whoosh's scorer reads it."""
+        if fieldname not in self._lengths:
+            parts = [self._leaf_lengths(leaf, fieldname) for leaf, _ in self.leaves]
+            lengths = np.concatenate(parts) if parts else EMPTY_FLOATS
+            self._lengths[fieldname] = LENGTH_OF_BYTE[lengths]
+        return self._lengths[fieldname]
+
+    @staticmethod
+    def _leaf_lengths(leaf, fieldname) -> np.ndarray:
+        count = leaf.doc_count_all()
+        column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            return np.zeros(count, dtype=np.uint8)
+        try:
+            stored = column._count
+            raw = column._dbfile.get(column._basepos, stored)
+            data = np.frombuffer(bytes(raw), dtype=np.uint8)
+        except AttributeError:
+            data = np.fromiter((column[i] for i in range(count)), dtype=np.uint8, count=count)
+        if len(data) < count:
+            data = np.concatenate([data, np.zeros(count - len(data), dtype=np.uint8)])
+        return data[:count]

@@ -1,0 +1,96 @@
+"""The fast evaluation finds what Whoosh's own matchers find: the same passages, counts, facet
+counts and order (equal scores may trade places), on the seed corpus and on a 10 000-passage
+synthetic corpus built as `make bench` builds it."""
+
+import pytest
+from whoosh import query as wq
+
+from bench.queries import QUERIES
+from search.equivalence import compare, compare_query
+from search.tagging import current_thesaurus
+from tests.conftest import SLUGS, rebuild_index, use_index
+
+pytestmark = pytest.mark.django_db
+
+FORM_TO_FIELD = {"language": "language", "year": "years"}
+MORE = [
+    "Molotov Ribbentrop -Hitler",
+    '"of the"',
+    '"sovjetski savez" OR Moskva',
+    "note:Litvinov",
+    "Litvinov~",
+    "Sov*",
+    "1939",
+    "NOT Molotov",
+    '"Ribbentrop Molotov"',
+    "Balkans OR Balkins OR Balkan",
+]
+FILTERS = [
+    {},
+    {"language": ["ro"]},
+    {"language": ["en", "hr"], "years": ["1939"]},
+    {"document": [SLUGS["002"]]},
+    {"annotated": ["yes"]},
+]
+
+
+def specs():
+    for spec in QUERIES:
+        filters = {FORM_TO_FIELD[k]: list(v) for k, v in spec.filters.items()}
+        yield spec.q, filters
+    for text in MORE:
+        yield text, {}
+
+
+def all_differences(*, filter_sets=FILTERS) -> dict:
+    thesaurus = current_thesaurus()
+    found = {}
+    for text, filters in specs():
+        for extra in filter_sets:
+            combined = {**filters, **extra}
+            for expand in (thesaurus, None):
+                problems = compare_query(text, combined, thesaurus=expand)
+                if problems:
+                    found[(text, str(combined), bool(expand))] = problems
+    return found
+
+
+def test_same_results_on_the_seed_corpus():
+    assert all_differences() == {}
+
+
+def test_same_document_order_and_filters_without_words():
+    for filters in FILTERS[1:]:
+        assert compare(wq.Every(), filters, sort_by=["document", "position"]) == []
+        assert compare(wq.Every(), filters) == []
+    for text in ("Molotov", '"secret protocol"', "pakt"):
+        assert compare_query(text, {}, sort_by=["document", "position"]) == []
+
+
+def test_same_results_after_edits_leave_deleted_entries(private_index):
+    from archive.models import Passage
+    from search.indexing import reindex_passages
+
+    # Reindexing adds a segment and marks the old entries deleted: both must be left out.
+    ids = list(Passage.objects.published().values_list("pk", flat=True)[:40])
+    reindex_passages(ids)
+    assert all_differences(filter_sets=FILTERS[:2]) == {}
+
+
+@pytest.fixture(scope="module")
+def synthetic_10k(django_db_blocker, session_index, tmp_path_factory):
+    from archive.models import Document
+    from bench import corpus
+
+    with django_db_blocker.unblock():
+        generated = corpus.build_synthetic_corpus(10_000)
+        corpus.tag_synthetic(generated.first_pk)
+        use_index(tmp_path_factory.mktemp("synthetic") / "index")
+        rebuild_index()
+        yield generated
+        Document.objects.filter(slug__contains="-syn-").delete()
+    use_index(session_index)
+
+
+def test_same_results_on_a_10k_synthetic_corpus(synthetic_10k):
+    assert all_differences(filter_sets=FILTERS[:3]) == {}
