@@ -166,10 +166,14 @@ LANGUAGE_ANALYZERS: dict[str, CompositeAnalyzer] = {
 }
 
 
+def analyzer_language(code: str) -> str:
+    """The base language of a code: "hr-HR" → "hr"."""
+    return (code or "").replace("_", "-").split("-")[0].lower()
+
+
 def analyzer_for(code: str) -> CompositeAnalyzer:
     """Analyzer for language `code` ("ro", "hr-HR"); the folded analyzer if we do not stem it."""
-    base = (code or "").replace("_", "-").split("-")[0].lower()
-    return LANGUAGE_ANALYZERS.get(base, FOLDED_ANALYZER)
+    return LANGUAGE_ANALYZERS.get(analyzer_language(code), FOLDED_ANALYZER)
 
 
 def analyze(text: str, code: str, mode: str = "query") -> list[str]:

@@ -38,32 +38,49 @@ class Scored:
 NOTHING = Scored(EMPTY_IDS, EMPTY_FLOATS)
 
 
-def union(a: Scored, b: Scored) -> Scored:
-    """Documents in either, scores added where both match (Whoosh's UnionMatcher)."""
+def union(a: Scored, b: Scored, size: int) -> Scored:
+    """Documents in either, scores added where both match (Whoosh's UnionMatcher). Dense
+    arrays over all document numbers: cheaper than merging sorted lists at this size."""
     if not len(a):
         return b
     if not len(b):
         return a
-    ids = np.union1d(a.ids, b.ids)
-    scores = np.zeros(len(ids), dtype=np.float64)
-    ia, ib = np.searchsorted(ids, a.ids), np.searchsorted(ids, b.ids)
-    scores[ia] = a.scores
-    scores[ib] += b.scores
-    return Scored(ids, scores)
+    present = np.zeros(size, dtype=bool)
+    present[a.ids] = True
+    present[b.ids] = True
+    scores = np.zeros(size, dtype=np.float64)
+    scores[a.ids] = a.scores
+    scores[b.ids] += b.scores
+    ids = np.flatnonzero(present)
+    return Scored(ids, scores[ids])
 
 
-def intersection(a: Scored, b: Scored) -> Scored:
+def intersection(a: Scored, b: Scored, size: int) -> Scored:
     """Documents in both, scores added (Whoosh's IntersectionMatcher)."""
-    ids, ia, ib = np.intersect1d(a.ids, b.ids, assume_unique=True, return_indices=True)
-    return Scored(ids, a.scores[ia] + b.scores[ib])
+    if len(b) < len(a):
+        a, b = b, a
+    scores_b = np.full(size, np.nan, dtype=np.float64)
+    scores_b[b.ids] = b.scores
+    found = scores_b[a.ids]
+    keep = ~np.isnan(found)
+    return Scored(a.ids[keep], a.scores[keep] + found[keep])
 
 
-def binary_tree(combine, parts: list[Scored]) -> Scored:
+def members(ids: np.ndarray, of: np.ndarray, size: int) -> np.ndarray:
+    """For each of `ids`, whether it is among `of`."""
+    mask = np.zeros(size, dtype=bool)
+    mask[of] = True
+    return mask[ids]
+
+
+def binary_tree(combine, parts: list[Scored], size: int) -> Scored:
     """Combine as Whoosh's make_binary_tree pairs matchers, so sums are added in its order."""
     if len(parts) == 1:
         return parts[0]
     half = len(parts) // 2
-    return combine(binary_tree(combine, parts[:half]), binary_tree(combine, parts[half:]))
+    return combine(
+        binary_tree(combine, parts[:half], size), binary_tree(combine, parts[half:], size), size
+    )
 
 
 class Evaluator:
@@ -74,6 +91,7 @@ class Evaluator:
         self.reader = searcher.reader()
         self.schema = searcher.schema
         self.arrays = arrays or IndexArrays(searcher)
+        self.size = self.arrays.doc_count_all
 
     def evaluate(self, q: wq.Query) -> Scored:
         if isinstance(q, wq.Term):
@@ -85,7 +103,7 @@ class Evaluator:
         if type(q) is wq.AndNot:
             found = self.evaluate(q.a)
             excluded = self.evaluate(q.b)
-            keep = ~np.isin(found.ids, excluded.ids, assume_unique=True)
+            keep = ~members(found.ids, excluded.ids, self.size)
             return Scored(found.ids[keep], found.scores[keep])
         if isinstance(q, wq.Prefix | wq.FuzzyTerm) and not isinstance(q, wq.Variations):
             return self.multiterm(q)
@@ -110,9 +128,9 @@ class Evaluator:
             parts.sort(key=len)
             found = parts[0]
             for part in parts[1:]:
-                found = intersection(found, part)
+                found = intersection(found, part, self.size)
         else:
-            found = binary_tree(union, parts)
+            found = binary_tree(union, parts, self.size)
         return found.boosted(q.boost)
 
     def multiterm(self, q) -> Scored:
@@ -169,7 +187,7 @@ class Evaluator:
                 return NOTHING
             terms.append((btext, Scored(postings.ids, self.score(fieldname, btext, postings))))
         # Summed in Whoosh's order (a binary tree of intersections).
-        candidates = binary_tree(intersection, [scored for _, scored in terms])
+        candidates = binary_tree(intersection, [scored for _, scored in terms], self.size)
         if not len(candidates):
             return NOTHING
         # Positions are read only for the candidates, rarest word first, dropping documents
@@ -190,5 +208,5 @@ class Evaluator:
             alive = np.fromiter(sorted(starts), dtype=np.int64, count=len(starts))
             if not len(alive):
                 return NOTHING
-        keep = np.isin(candidates.ids, alive, assume_unique=True)
+        keep = members(candidates.ids, alive, self.size)
         return Scored(candidates.ids[keep], candidates.scores[keep]).boosted(q.boost)

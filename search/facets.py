@@ -17,13 +17,19 @@ FACET_FIELDS = ("language", "document", "years", "concepts", "annotated", "note_
 class FieldValues:
     """One facet field: its values, and for each (document, value) pair the two numbers."""
 
-    def __init__(self, values: list[str], docs: list[np.ndarray]):
+    def __init__(self, values: list[str], docs: list[np.ndarray], size: int):
         self.values = values
         self.index = {value: i for i, value in enumerate(values)}
         sizes = np.array([len(d) for d in docs], dtype=np.int64)
         self.starts = np.concatenate([[0], np.cumsum(sizes)])
         self.docs = np.concatenate(docs).astype(np.int32) if docs else np.empty(0, np.int32)
         self.value_of = np.repeat(np.arange(len(values), dtype=np.int32), sizes)
+        # A field with one value per document (language, document) is counted from each
+        # document's value number instead of from all (document, value) pairs.
+        self.single = None
+        if len(np.unique(self.docs)) == len(self.docs):
+            self.single = np.full(size, -1, dtype=np.int32)
+            self.single[self.docs] = self.value_of
 
     def docs_with(self, value: str) -> np.ndarray:
         i = self.index.get(value)
@@ -32,7 +38,11 @@ class FieldValues:
         return self.docs[self.starts[i] : self.starts[i + 1]]
 
     def counts(self, mask: np.ndarray) -> dict[str, int]:
-        found = np.bincount(self.value_of[mask[self.docs]], minlength=len(self.values))
+        if self.single is not None:
+            held = self.single[mask]
+            found = np.bincount(held[held >= 0], minlength=len(self.values))
+        else:
+            found = np.bincount(self.value_of[mask[self.docs]], minlength=len(self.values))
         return {self.values[i]: int(found[i]) for i in np.flatnonzero(found)}
 
 
@@ -52,7 +62,7 @@ class FacetArrays:
                 if len(ids):
                     values.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
                     docs.append(ids)
-            self.fields[field] = FieldValues(values, docs)
+            self.fields[field] = FieldValues(values, docs, self.size)
 
     def mask(self, ids: np.ndarray) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)

@@ -50,13 +50,19 @@ class KnownValuesField(forms.MultipleChoiceField):
         return value in self._known_now
 
 
+class YearsField(forms.TypedMultipleChoiceField):
+    """Years from 1500 to 2099, checked by value (a list of 600 choices was copied with every
+    form)."""
+
+    def valid_value(self, value):
+        return str(value).isdigit() and 1500 <= int(value) < 2100
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, strip=True)
     language = forms.MultipleChoiceField(choices=Language.choices, required=False)
     document = KnownValuesField(known=published_documents, required=False)
-    year = forms.TypedMultipleChoiceField(
-        required=False, coerce=int, choices=[(str(y), str(y)) for y in range(1500, 2100)]
-    )
+    year = YearsField(required=False, coerce=int)
     concept = KnownValuesField(known=known_concepts, required=False)
     annotated = forms.ChoiceField(
         choices=[("", _("any")), ("yes", _("with notes")), ("no", _("without notes"))],

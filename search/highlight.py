@@ -3,9 +3,17 @@
 import re
 from html import escape
 
-from search.analysis import FOLDED_ANALYZER, analyzer_for
+from search.analysis import (
+    FOLDED_ANALYZER,
+    SNOWBALL_ALGORITHMS,
+    analyzer_for,
+    analyzer_language,
+    index_forms,
+)
 
 ELLIPSIS = "…"
+# How many first letters of a word its stems keep, per Snowball algorithm.
+KEPT_LETTERS = {"english": 2, "romanian": 2, "serbian": 1}
 _SPACE = re.compile(r"\s")
 
 
@@ -24,13 +32,26 @@ def _analyzers(code: str):
 
 
 def matches(text: str, terms: set[str], code: str) -> list[tuple[int, int]]:
-    """Sorted (start, end) character spans of the words in `text` that have a form in `terms`."""
-    spans: set[tuple[int, int]] = set()
-    for analyzer in _analyzers(code):
-        for t in analyzer(text, chars=True, mode="index"):
-            if t.text in terms:
-                spans.add((t.startchar, t.endchar))
-    return sorted(spans)
+    """Sorted (start, end) character spans of the words in `text` that have a form in `terms`.
+
+    A word is stemmed only if its first letters could begin one of the terms: Snowball stems
+    keep a word's first two letters, or its first one where Serbian respells "ije" as "e"
+    (checked over the seed corpus in the tests), and stemming every word of twenty passages was
+    most of a search's time."""
+    algorithm = SNOWBALL_ALGORITHMS.get(analyzer_language(code))
+    kept = KEPT_LETTERS.get(algorithm, 0)
+    heads = {t[:kept] for t in terms} | {t for t in terms if len(t) < kept}
+    spans = []
+    for t in FOLDED_ANALYZER(text, chars=True, mode="index"):
+        folded = t.text
+        stemmable = algorithm and (
+            folded[:kept] in heads or folded[: kept - 1] in heads or not folded.isascii()
+        )
+        if folded in terms or (
+            stemmable and any(form in terms for form in index_forms(algorithm, t.unfolded))
+        ):
+            spans.append((t.startchar, t.endchar))
+    return spans
 
 
 def _best_window(spans: list[tuple[int, int]], size: int) -> tuple[int, int]:

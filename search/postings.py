@@ -68,12 +68,14 @@ class IndexArrays:
         """The term's positions in each of `docs` (sorted global document numbers) holding it."""
         found: dict[int, list[int]] = {}
         fmt = self.searcher.schema[fieldname].format
+        wanted_docs = np.zeros(self.doc_count_all, dtype=bool)
+        wanted_docs[docs] = True
         for leaf, offset in self.leaves:
             if (fieldname, btext) not in leaf:
                 continue
             for block_ids, _, values in self._blocks(leaf, fieldname, btext, with_values=True):
                 block_ids = block_ids + offset
-                wanted = np.flatnonzero(np.isin(block_ids, docs, assume_unique=True))
+                wanted = np.flatnonzero(wanted_docs[block_ids])
                 for i in wanted.tolist():
                     found[int(block_ids[i])] = fmt.decode_positions(values[i])
         return found

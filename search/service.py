@@ -4,6 +4,7 @@ import math
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from haystack import connections
 from whoosh import query as wq
@@ -122,10 +123,17 @@ def make_hit(result, terms: set[str], absolute) -> Hit:
     )
 
 
+@lru_cache(maxsize=2)
+def document_titles(generation) -> dict[str, str]:
+    """Document titles by slug, read once per index generation (a title change reindexes the
+    document's passages, so it starts a new one)."""
+    return dict(Document.objects.values_list("slug", "title"))
+
+
 def facet_lists(counts: dict, filters: dict, thesaurus) -> dict[str, list[dict]]:
     """Facet counts as {"value", "label", "count", "selected"} lists, in a useful order."""
     languages = dict(Language.choices)
-    titles = dict(Document.objects.values_list("slug", "title"))
+    titles = document_titles(backend().generation())
     fields = counts.get("fields", {})
 
     def entries(field_name, label_of):

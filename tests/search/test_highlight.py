@@ -94,3 +94,26 @@ def test_snippet_ellipses_and_marks_are_escaped_properly():
     assert html.startswith("…") and html.endswith("…")
     assert "<mark>Molotov</mark>" in html
     assert "<b>" not in html and "<i>" not in html
+
+
+def test_stems_keep_the_first_letters_of_every_seed_word():
+    """What lets `matches` stem only the words that could begin a query term."""
+    from search.analysis import SNOWBALL_ALGORITHMS, fold, index_forms, split_words
+    from search.highlight import KEPT_LETTERS
+    from tests.conftest import SEED, seed_text
+
+    words = {w for key in SEED for w in split_words(seed_text(key))}
+    assert len(words) > 3000
+    broken = []
+    for algorithm in SNOWBALL_ALGORITHMS.values():
+        kept = KEPT_LETTERS[algorithm]
+        for word in words:
+            head = fold(word)[:kept]
+            if not head.isascii():
+                continue
+            broken += [
+                (algorithm, word, form)
+                for form in index_forms(algorithm, word)
+                if form[:kept] != head and not head.startswith(form)
+            ]
+    assert broken == []
