@@ -15,9 +15,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from haystack import connections
-from whoosh.index import create_in
 
 from archive.models import Passage
+from search import building
 from search.locking import writer_lock
 from search.models import IndexTask, TaskKind
 from search.search_indexes import PassageIndex
@@ -25,10 +25,13 @@ from search.tagging import tag_all, tag_passages
 
 logger = logging.getLogger(__name__)
 BATCH = 500
-# The rebuild's posting pool: below ~2 GB Whoosh spills sorted runs to disk through pickle, which
-# cost a third of the rebuild time at 10k passages (317 → 476 passages/s measured). The pool
-# lives in the process that rebuilds (the index worker or the command), not in web workers.
+# The posting pool of each rebuild process: below ~2 GB Whoosh spills sorted runs to disk through
+# pickle, which cost a third of the rebuild time at 10k passages (317 → 476 passages/s). The
+# pools live in the processes that rebuild (forked by the index worker or the command), never
+# in web workers.
 REBUILD_WRITER_MB = int(os.environ.get("ARCHIVE_REBUILD_WRITER_MB", "2048"))
+# Processes a full rebuild writes with (one segment each); 0: one per core, at most four.
+REBUILD_PROCESSES = int(os.environ.get("ARCHIVE_REBUILD_PROCESSES", "0"))
 
 
 def passage_index() -> PassageIndex:
@@ -122,28 +125,29 @@ def index_path() -> Path:
     return Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
 
 
-def rebuild_index(*, batch: int = 1000, progress=None) -> int:
+def rebuild_index(*, batch: int = 1000, progress=None, processes: int | None = None) -> int:
     """Build a complete index in a new folder beside the live one, then swap it in at once;
     searches meanwhile use the old one. The caller holds the writer lock."""
     live = index_path()
     fresh = live.with_name(f"{live.name}.{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}")
-    index = passage_index()
     be = backend()
     if not be.setup_complete:
         be.setup()
     fresh.mkdir(parents=True)
-    ix = create_in(str(fresh), be.schema)
-    writer = ix.writer(limitmb=REBUILD_WRITER_MB, procs=1)
-    count = 0
-    queryset = index.index_queryset()
-    ids = list(queryset.values_list("pk", flat=True))
-    for start in range(0, len(ids), batch):
-        for passage in queryset.filter(pk__in=ids[start : start + batch]):
-            writer.add_document(**be.document(index, passage))
-            count += 1
-        if progress:
-            progress(count, len(ids))
-    writer.commit(optimize=True)
+    ids = list(passage_index().index_queryset().values_list("pk", flat=True))
+    try:
+        count = building.build(
+            fresh,
+            be.schema,
+            ids,
+            processes=processes or REBUILD_PROCESSES or building.default_processes(),
+            batch=batch,
+            limitmb=REBUILD_WRITER_MB,
+            progress=progress,
+        )
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
     swap_in(live, fresh)
     return count
 

@@ -33,7 +33,14 @@ class Command(BaseCommand):
         parser.add_argument("-b", "--batch-size", dest="batchsize", type=int, default=1000)
         parser.add_argument("-u", "--using", action="append", default=[])
         parser.add_argument("-r", "--remove", action="store_true")
-        parser.add_argument("-k", "--workers", type=int, default=0)
+        parser.add_argument(
+            "-k",
+            "--workers",
+            type=int,
+            default=0,
+            help="Processes to build with, each writing part of the index "
+            "(default: one per core, at most four).",
+        )
         parser.add_argument("--nocommit", action="store_false", dest="commit")
         parser.add_argument(
             "--timeout",
@@ -42,7 +49,7 @@ class Command(BaseCommand):
             help="Seconds to wait for a running index worker to finish the rebuild.",
         )
 
-    def handle(self, *args, batchsize, verbosity, timeout, **options):
+    def handle(self, *args, batchsize, verbosity, timeout, workers, **options):
         def progress(done, total):
             if verbosity > 1:
                 self.stdout.write(f"  {done}/{total} passages")
@@ -50,7 +57,7 @@ class Command(BaseCommand):
         with writer_lock() as acquired:
             if acquired:
                 drain()
-                count = rebuild_index(batch=batchsize, progress=progress)
+                count = rebuild_index(batch=batchsize, progress=progress, processes=workers)
                 applied = drain()
                 if verbosity:
                     self.stdout.write(
