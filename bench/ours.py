@@ -153,3 +153,18 @@ def run_queries(specs: list[QuerySpec], *, unexpanded: bool = True) -> QueryResu
     if unexpanded:
         results.unexpanded = [run_query(spec, expand=False) for spec in specs]
     return results
+
+
+def same_results(specs: list[QuerySpec]) -> dict[str, list[str]]:
+    """For each query (thesaurus on, as on the search page) whose fast evaluation differs from
+    Whoosh's matchers, what differs (`search.equivalence`); empty when all agree."""
+    from search.equivalence import compare_query
+    from search.tagging import current_thesaurus
+
+    thesaurus = current_thesaurus()
+    found = {}
+    for spec in specs:
+        problems = compare_query(spec.q, spec.index_filters, thesaurus=thesaurus)
+        if problems:
+            found[spec.label] = problems
+    return found

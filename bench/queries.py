@@ -8,12 +8,19 @@ from dataclasses import dataclass, field
 
 from search.query import parse_query
 
+INDEX_FIELD = {"year": "years", "concept": "concepts", "note_tag": "note_tags"}
+
 
 @dataclass(frozen=True)
 class QuerySpec:
     q: str
     kind: str
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def index_filters(self) -> dict[str, list[str]]:
+        """The filters as index fields (the form's "year" is the index's "years")."""
+        return {INDEX_FIELD.get(k, k): list(v) for k, v in self.filters.items()}
 
     @property
     def label(self) -> str:

@@ -1,19 +1,21 @@
 """Writing a complete index from the database, in several processes at once.
 
 Whoosh analyses and encodes every posting in Python, so one process builds a few hundred
-passages a second whatever else is done. A full build is therefore split: the passages are cut
-into consecutive runs of primary keys, each run is written by its own process as one segment of
-the new index, and the segments are listed together in the index's table of contents (as
-Whoosh's own multi-process writer does with `multisegment=True`), without a final merge.
+passages a second whatever else is done. A full build is therefore shared out: this process
+reads and prepares the passages, batches of them go in turn to child processes, each child
+writes its share as one segment of the new index, and the segments are listed together in the
+index's table of contents (as Whoosh's own multi-process writer does with
+`multisegment=True`), without a final merge.
 """
 
 import multiprocessing
 import os
-from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+import queue
+import shutil
+import traceback
 from pathlib import Path
 
 import numpy as np
-from django.db import connections as db_connections
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.index import TOC, create_in, open_dir
 from whoosh.util.numeric import byte_to_length
@@ -63,43 +65,27 @@ class BulkSegmentWriter(SegmentWriter):
         return PreloadedLengths(super().per_document_reader())
 
 
-def write_segment(path: str, ids: list[int], *, batch: int, limitmb: int, on_batch=None):
-    """Write the passages `ids` as one new segment of the index at `path`; its Whoosh segment
-    object. The caller lists the segment in the index's table of contents."""
+def prepared(ids: list[int], batch: int):
+    """The passages `ids` as the index stores them, a batch (list of field dicts) at a time."""
     from search.indexing import backend, passage_index
 
     index, be = passage_index(), backend()
     if not be.setup_complete:
         be.setup()
-    writer = BulkSegmentWriter(open_dir(path), _lk=False, limitmb=limitmb, compound=False)
-    try:
-        queryset = index.index_queryset()
-        for start in range(0, len(ids), batch):
-            chunk = ids[start : start + batch]
-            for passage in queryset.filter(pk__in=chunk):
-                writer.add_document(**be.document(index, passage))
-            if on_batch is not None:
-                on_batch(len(chunk))
-        return writer._finalize_segment()
-    finally:
-        writer._tempstorage.destroy()
+    queryset = index.index_queryset()
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        yield [be.document(index, passage) for passage in queryset.filter(pk__in=chunk)], len(chunk)
 
 
-_done = None
+def segment_writer(path: str, limitmb: int) -> BulkSegmentWriter:
+    return BulkSegmentWriter(open_dir(path), _lk=False, limitmb=limitmb, compound=False)
 
 
-def _init_child(done):
-    global _done
-    _done = done
-
-
-def _count(n: int):
-    with _done.get_lock():
-        _done.value += n
-
-
-def _write_in_child(path, ids, batch, limitmb):
-    return write_segment(path, ids, batch=batch, limitmb=limitmb, on_batch=_count)
+def finish(writer):
+    """Write out the writer's segment; its Whoosh segment object. The writers share one
+    temporary folder (Whoosh names it after the index), removed by `build` at the end."""
+    return writer._finalize_segment()
 
 
 def build(
@@ -107,43 +93,98 @@ def build(
 ) -> int:
     """A complete index of the passages `ids` in the new folder `path`; how many it holds."""
     create_in(str(path), schema)
-    parts = max(1, min(processes, len(ids) // MIN_PER_PROCESS))
-    runs = [[int(pk) for pk in run] for run in np.array_split(np.asarray(ids), parts) if len(run)]
-    if len(runs) > 1:
-        segments = _build_in_processes(path, runs, batch, limitmb, progress, len(ids))
-    elif ids:
-        done = 0
-
-        def on_batch(n):
-            nonlocal done
-            done += n
-            if progress:
-                progress(done, len(ids))
-
-        segments = [write_segment(str(path), ids, batch=batch, limitmb=limitmb, on_batch=on_batch)]
+    processes = max(1, min(processes, len(ids) // MIN_PER_PROCESS))
+    if processes > 1:
+        segments = _build_in_processes(path, ids, processes, batch, limitmb, progress)
     else:
-        segments = []
+        writer, done = segment_writer(str(path), limitmb), 0
+        try:
+            for docs, count in prepared(ids, batch):
+                for doc in docs:
+                    writer.add_document(**doc)
+                done += count
+                if progress:
+                    progress(done, len(ids))
+        except BaseException:
+            writer.cancel()
+            raise
+        segments = [finish(writer)] if ids else []
     TOC(schema, segments, 1).write(open_dir(str(path)).storage, "MAIN")
+    shutil.rmtree(path / "MAIN.tmp", ignore_errors=True)
     return len(ids)
 
 
-def _build_in_processes(path, runs, batch, limitmb, progress, total):
-    # A forked process must open database connections of its own, not share the parent's.
-    db_connections.close_all()
+def _write_in_child(path: str, limitmb: int, inbox, outbox) -> None:
+    """A build process: writes the batches it is given into one segment, then sends it back."""
+    try:
+        writer = segment_writer(path, limitmb)
+        while (docs := inbox.get()) is not None:
+            for doc in docs:
+                writer.add_document(**doc)
+        outbox.put(("segment", finish(writer)))
+    except BaseException:
+        outbox.put(("error", traceback.format_exc()))
+
+
+def _build_in_processes(path, ids, processes, batch, limitmb, progress):
+    """This process reads and prepares the passages and hands batches out in turn; each child
+    analyses and writes its share (four fifths of the work) into a segment of its own. The
+    children never touch the database, so this works inside a transaction and on SQLite in
+    memory alike."""
     context = multiprocessing.get_context("fork")
-    done = context.Value("q", 0)
-    reported = 0
-    with ProcessPoolExecutor(
-        max_workers=len(runs), mp_context=context, initializer=_init_child, initargs=(done,)
-    ) as pool:
-        futures = [pool.submit(_write_in_child, str(path), run, batch, limitmb) for run in runs]
-        pending = set(futures)
-        while pending:
-            _, pending = wait(pending, timeout=0.5, return_when=FIRST_EXCEPTION)
-            if any(f.exception() for f in futures if f.done()):
-                break
-            if progress and done.value != reported:
-                reported = done.value
-                progress(reported, total)
-        segments = [f.result() for f in futures]
-    return segments
+    outbox = context.Queue()
+    inboxes = [context.Queue(maxsize=4) for _ in range(processes)]
+    children = [
+        context.Process(target=_write_in_child, args=(str(path), limitmb, inbox, outbox))
+        for inbox in inboxes
+    ]
+    for child in children:
+        child.start()
+    try:
+        done = 0
+        for turn, (docs, count) in enumerate(prepared(ids, batch)):
+            _hand_over(inboxes[turn % processes], docs, children)
+            done += count
+            if progress:
+                progress(done, len(ids))
+        for inbox in inboxes:
+            _hand_over(inbox, None, children)
+        segments = []
+        for _ in children:
+            kind, value = _receive(outbox, children)
+            if kind == "error":
+                raise BuildError(f"A build process failed:\n{value}")
+            segments.append(value)
+        return segments
+    finally:
+        for child in children:
+            child.join(timeout=5)
+            if child.is_alive():
+                child.kill()
+
+
+class BuildError(Exception):
+    """A process writing part of the index failed; the message holds its traceback."""
+
+
+def _hand_over(inbox, docs, children) -> None:
+    while True:
+        try:
+            inbox.put(docs, timeout=1)
+            return
+        except queue.Full:
+            _check_alive(children)
+
+
+def _receive(outbox, children):
+    while True:
+        try:
+            return outbox.get(timeout=1)
+        except queue.Empty:
+            _check_alive(children)
+
+
+def _check_alive(children) -> None:
+    dead = [c for c in children if not c.is_alive() and c.exitcode not in (0, None)]
+    if dead:
+        raise BuildError(f"A build process ended with exit code {dead[0].exitcode}.")

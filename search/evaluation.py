@@ -143,7 +143,7 @@ class Evaluator:
             return self.term(q.field(), words[0])
         return self.compound(wq.Or([wq.Term(q.field(), w) for w in words], boost=q.boost))
 
-    def _term_postings(self, fieldname, text):
+    def _term_postings(self, fieldname, text, *, with_values=False):
         if fieldname not in self.schema:
             return None, None
         try:
@@ -152,7 +152,7 @@ class Evaluator:
             return None, None
         if (fieldname, btext) not in self.reader:
             return None, None
-        return btext, self.arrays.postings(fieldname, btext)
+        return btext, self.arrays.postings(fieldname, btext, with_values=with_values)
 
     def term(self, fieldname: str, text) -> Scored:
         btext, postings = self._term_postings(fieldname, text)
@@ -180,25 +180,28 @@ class Evaluator:
         fieldname = q.fieldname
         if fieldname not in self.schema or not self.schema[fieldname].format.supports("positions"):
             return NOTHING
+        fmt = self.schema[fieldname].format
         terms = []
         for word in q.words:
-            btext, postings = self._term_postings(fieldname, word)
+            btext, postings = self._term_postings(fieldname, word, with_values=True)
             if postings is None:
                 return NOTHING
-            terms.append((btext, Scored(postings.ids, self.score(fieldname, btext, postings))))
+            terms.append((postings, Scored(postings.ids, self.score(fieldname, btext, postings))))
         # Summed in Whoosh's order (a binary tree of intersections).
         candidates = binary_tree(intersection, [scored for _, scored in terms], self.size)
         if not len(candidates):
             return NOTHING
-        # Positions are read only for the candidates, rarest word first, dropping documents
+        # Positions are decoded only for the candidates, rarest word first, dropping documents
         # as soon as a word is missing at the next position.
         order = sorted(range(len(terms)), key=lambda i: len(terms[i][1]))
         alive = candidates.ids
         starts: dict[int, set[int]] | None = None
         for i in order:
-            btext = terms[i][0]
-            found = self.arrays.positions(fieldname, btext, alive)
-            shifted = {doc: {p - i for p in poses} for doc, poses in found.items()}
+            found = terms[i][0].positions(alive, fmt)
+            shifted = {
+                doc: {p - i for p in poses}
+                for doc, poses in zip(alive.tolist(), found, strict=True)
+            }
             if starts is None:
                 starts = shifted
             else:

@@ -8,9 +8,12 @@ searcher's), and deleted documents are left out, as Whoosh's own reader does.
 """
 
 from dataclasses import dataclass
+from itertools import accumulate
+from pickle import loads
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import Positions
 from whoosh.util.numeric import byte_to_length
 
 # Whoosh stores a document's field length as one byte; this table turns bytes into lengths.
@@ -21,10 +24,27 @@ EMPTY_FLOATS = np.empty(0, dtype=np.float64)
 
 @dataclass
 class Postings:
-    """A term's documents (sorted global document numbers) and its weight in each."""
+    """A term's documents (sorted global document numbers), its weight in each and, if asked
+    for, the encoded value (positions) of each posting."""
 
     ids: np.ndarray
     weights: np.ndarray
+    values: list | None = None
+
+    def positions(self, docs: np.ndarray, fmt) -> list[list[int]]:
+        """The term's positions in each of `docs` (which must all hold it)."""
+        at = np.searchsorted(self.ids, docs).tolist()
+        if type(fmt) is not Positions:
+            return [fmt.decode_positions(self.values[i]) for i in at]
+        found = []
+        for i in at:
+            # Positions.decode_positions, without its per-call overhead: a pickled list of gaps
+            # after a 4-byte count.
+            value = self.values[i]
+            found.append(
+                list(accumulate(loads(value[4:] if value[-1:] == b"." else value[4:] + b".")))
+            )
+        return found
 
 
 class IndexArrays:
@@ -47,37 +67,30 @@ class IndexArrays:
     def all_docs(self) -> np.ndarray:
         return np.flatnonzero(self.live).astype(np.int64)
 
-    def postings(self, fieldname: str, btext: bytes) -> Postings:
+    def postings(self, fieldname: str, btext: bytes, *, with_values=False) -> Postings:
         """Every live document holding the term, with the term's weight there."""
-        ids, weights = [], []
+        ids, weights, values = [], [], []
         for leaf, offset in self.leaves:
             if (fieldname, btext) not in leaf:
                 continue
-            for block_ids, block_weights, _ in self._blocks(leaf, fieldname, btext):
+            for block_ids, block_weights, block_values in self._blocks(
+                leaf, fieldname, btext, with_values=with_values
+            ):
                 ids.append(block_ids + offset)
                 weights.append(block_weights)
+                if with_values:
+                    values.extend(block_values)
         if not ids:
-            return Postings(EMPTY_IDS, EMPTY_FLOATS)
-        found = Postings(np.concatenate(ids), np.concatenate(weights))
+            return Postings(EMPTY_IDS, EMPTY_FLOATS, [] if with_values else None)
+        found = Postings(
+            np.concatenate(ids), np.concatenate(weights), values if with_values else None
+        )
         if self.has_deletions:
             keep = self.live[found.ids]
-            found = Postings(found.ids[keep], found.weights[keep])
-        return found
-
-    def positions(self, fieldname: str, btext: bytes, docs: np.ndarray) -> dict[int, list[int]]:
-        """The term's positions in each of `docs` (sorted global document numbers) holding it."""
-        found: dict[int, list[int]] = {}
-        fmt = self.searcher.schema[fieldname].format
-        wanted_docs = np.zeros(self.doc_count_all, dtype=bool)
-        wanted_docs[docs] = True
-        for leaf, offset in self.leaves:
-            if (fieldname, btext) not in leaf:
-                continue
-            for block_ids, _, values in self._blocks(leaf, fieldname, btext, with_values=True):
-                block_ids = block_ids + offset
-                wanted = np.flatnonzero(wanted_docs[block_ids])
-                for i in wanted.tolist():
-                    found[int(block_ids[i])] = fmt.decode_positions(values[i])
+            kept_values = None
+            if with_values:
+                kept_values = [v for v, k in zip(values, keep.tolist(), strict=True) if k]
+            found = Postings(found.ids[keep], found.weights[keep], kept_values)
         return found
 
     def _blocks(self, leaf, fieldname, btext, *, with_values=False):

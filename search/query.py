@@ -141,17 +141,25 @@ def parse_query(raw: str) -> ParsedQuery:
 # Building ---------------------------------------------------------------------------------
 
 
-def terms_query(fieldname: str, terms: list, *, boost: float = 1.0) -> wq.Query | None:
-    """A term, or a phrase for several; each position may hold alternatives (a tuple)."""
+def alternatives_query(fieldname: str, term) -> wq.Query:
+    alts = term if isinstance(term, tuple) else (term,)
+    return (
+        wq.Or([wq.Term(fieldname, t) for t in alts])
+        if len(alts) > 1
+        else wq.Term(fieldname, alts[0])
+    )
+
+
+def terms_query(
+    fieldname: str, terms: list, *, boost: float = 1.0, adjacent: bool = True
+) -> wq.Query | None:
+    """A term, or a phrase for several (all of them, if not `adjacent`: the stemmed fields keep
+    no positions); each position may hold alternatives (a tuple)."""
     if not terms:
         return None
-    if len(terms) == 1:
-        alts = terms[0] if isinstance(terms[0], tuple) else (terms[0],)
-        q = (
-            wq.Or([wq.Term(fieldname, t) for t in alts])
-            if len(alts) > 1
-            else wq.Term(fieldname, alts[0])
-        )
+    if len(terms) == 1 or not adjacent:
+        parts = [alternatives_query(fieldname, t) for t in terms]
+        q = parts[0] if len(parts) == 1 else wq.And(parts)
         q.boost = boost
         return q
     # A phrase takes one word per position; alternatives are tried as separate phrases.
@@ -180,7 +188,7 @@ def text_query(text: str, *, exact_only: bool = False, boost: float = 1.0) -> wq
         for code, fieldname in STEMMED_FIELDS.items():
             algorithm = SNOWBALL_ALGORITHMS[code]
             stems = [index_forms(algorithm, w) for w in words]
-            alternatives.append(terms_query(fieldname, stems, boost=boost))
+            alternatives.append(terms_query(fieldname, stems, boost=boost, adjacent=False))
     alternatives = [a for a in alternatives if a is not None]
     if not alternatives:
         return None

@@ -12,7 +12,6 @@ from tests.conftest import SLUGS, rebuild_index, use_index
 
 pytestmark = pytest.mark.django_db
 
-FORM_TO_FIELD = {"language": "language", "year": "years"}
 MORE = [
     "Molotov Ribbentrop -Hitler",
     '"of the"',
@@ -36,8 +35,7 @@ FILTERS = [
 
 def specs():
     for spec in QUERIES:
-        filters = {FORM_TO_FIELD[k]: list(v) for k, v in spec.filters.items()}
-        yield spec.q, filters
+        yield spec.q, spec.index_filters
     for text in MORE:
         yield text, {}
 

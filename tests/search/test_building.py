@@ -1,0 +1,85 @@
+"""Full builds in several processes: the same index content as one process writes, and a failing
+process stops the rebuild without touching the live index."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from whoosh.index import open_dir
+
+from archive.models import Passage
+from search import building
+from search.evaluation import Evaluator
+from search.indexing import backend, index_path, rebuild_index
+from search.query import build_query, parse_query
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = ["Molotov", "pakt o nenapadanju", '"secret protocol"', "Ribbentrop -Hitler", "negoti*"]
+
+
+@pytest.fixture
+def small_runs(monkeypatch):
+    # The seed corpus is small; let every process take part anyway.
+    monkeypatch.setattr(building, "MIN_PER_PROCESS", 10)
+
+
+def found(path: Path) -> tuple[int, dict]:
+    """Segments of the index at `path`, and per query: passage pk → score."""
+    ix = open_dir(str(path))
+    with ix.searcher() as searcher:
+        evaluator = Evaluator(searcher)
+        results = {}
+        for text in QUERIES:
+            scored = evaluator.evaluate(build_query(parse_query(text)).query)
+            results[text] = {
+                searcher.stored_fields(int(doc))["django_id"]: round(float(score), 9)
+                for doc, score in zip(scored.ids, scored.scores, strict=True)
+            }
+        return len(ix._segments()), results
+
+
+def test_two_build_processes_write_what_one_writes(tmp_path, small_runs):
+    be = backend()
+    ids = list(Passage.objects.published().values_list("pk", flat=True))
+    for processes in (1, 2):
+        (tmp_path / str(processes)).mkdir()
+        count = building.build(
+            tmp_path / str(processes),
+            be.schema,
+            ids,
+            processes=processes,
+            batch=20,
+            limitmb=64,
+        )
+        assert count == len(ids)
+    one_segments, by_one = found(tmp_path / "1")
+    two_segments, by_two = found(tmp_path / "2")
+    assert (one_segments, two_segments) == (1, 2)
+    assert by_one == by_two
+    assert all(by_one[q] for q in QUERIES)
+
+
+def test_rebuild_command_takes_the_number_of_processes(private_index, small_runs):
+    call_command("rebuild_index", interactive=False, workers=3, verbosity=0)
+    be = backend()
+    be.reopen_if_swapped()
+    searcher = be.searcher()
+    assert len(list(searcher.reader().leaf_readers())) == 3
+    assert searcher.doc_count() == Passage.objects.published().count()
+
+
+def test_a_failing_build_process_leaves_the_live_index(private_index, small_runs, monkeypatch):
+    live = index_path().resolve()
+
+    def broken(self, **fields):
+        raise RuntimeError("disk full")
+
+    # Replaced before the children are forked, so they inherit the fault.
+    monkeypatch.setattr(building.BulkSegmentWriter, "add_document", broken)
+    with pytest.raises(building.BuildError, match="disk full"):
+        rebuild_index(processes=2)
+    assert index_path().resolve() == live
+    # The half-written folder is gone; nothing but the live index is left.
+    assert sorted(p.name for p in live.parent.iterdir()) == sorted([index_path().name, live.name])
+    assert backend().searcher().doc_count() == Passage.objects.published().count()
