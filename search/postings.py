@@ -63,6 +63,10 @@ class IndexArrays:
                 self.live[deleted + offset] = False
         self.has_deletions = not self.live.all()
         self._lengths: dict[str, np.ndarray] = {}
+        # Read now, with the searcher, rather than by the first query that scores the field.
+        for name, field in searcher.schema.items():
+            if field.scorable:
+                self.lengths(name)
 
     def all_docs(self) -> np.ndarray:
         return np.flatnonzero(self.live).astype(np.int64)

@@ -77,12 +77,13 @@ def search_page(request):
         raise Http404("There is no such page of results.") from error
     expand_off = request.GET.copy()
     expand_off["expand"] = "0"
+    outcome = with_links(request, outcome)
     return render(
         request,
         "search/search.html",
         {
             "form": form,
-            "outcome": with_links(request, outcome),
+            "outcome": outcome,
             "active": [row for rows in outcome.facets.values() for row in rows if row["selected"]],
             "year_max": max((r["count"] for r in outcome.facets.get("year", [])), default=0),
             "expand_off": "?" + expand_off.urlencode(),
