@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import queue
 import shutil
+import signal
 import traceback
 from pathlib import Path
 
@@ -116,6 +117,10 @@ def build(
 
 def _write_in_child(path: str, limitmb: int, inbox, outbox) -> None:
     """A build process: writes the batches it is given into one segment, then sends it back."""
+    # Not the index worker's handlers, which only note a stop: a stopped rebuild ends here and
+    # the parent gives the whole rebuild up (it stays queued).
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
     try:
         writer = segment_writer(path, limitmb)
         while (docs := inbox.get()) is not None:
