@@ -9,10 +9,10 @@ from pathlib import Path
 from bench import SIZES, environment, parse_size
 
 EXPECTED = {
-    "10k": "a few minutes on two cores",
-    "100k": "longer: about 10 to 20 minutes on two cores (the rebuild and the slow queries)",
-    "1m": "slow: two hours or more on two cores, and some GB of memory: the benchmark works in "
-    "batches, but the index writer and the search facet sets grow with the index",
+    "10k": "about a minute on two cores",
+    "100k": "about four minutes on two cores",
+    "1m": "about an hour on two cores (tagging and the rebuild take most of it), with a few GB "
+    "of memory for the rebuild processes' posting pools",
 }
 
 

@@ -277,8 +277,8 @@ def run(args, data_dir: Path) -> int:
         f"set once, closer to a web worker; its own peak (VmHWM), as its ru_maxrss inherits the "
         f"parent's peak through vfork/exec. At its end: {describe(worker_kib) or 'n/a'}"
         + (f" (failed: {worker['error']})" if "error" in worker else "")
-        + ". RssFile is mostly the Whoosh index read through mmap (page cache, shared between "
-        "workers); RssAnon is the process's own.\n"
+        + ". RssFile counts mapped files (Python, libraries); the index is read with plain reads "
+        "into the OS page cache, shared by all workers and counted in no process.\n"
         "Latencies: ours = bound SearchForm + search_passages (facets, highlighting, snippets, "
         "page of 20, thesaurus expansion on as on the search page); FTS5 = count + 2 GROUP BY "
         "facets (language, document) + top 20 by bm25 with snippet() and highlight(). Ours also "
