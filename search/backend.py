@@ -16,6 +16,7 @@ from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SearchBackendError
 from haystack.models import SearchResult
 from haystack.query import SearchQuerySet
+from rapidfuzz.distance import DamerauLevenshtein
 from whoosh import query as wq
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT, Schema
@@ -313,9 +314,22 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         }
 
     def correct(self, word: str) -> str | None:
-        """The closest word in the index vocabulary to a (folded) query word, if any."""
-        suggestions = self.searcher().suggest(self.content_field_name, word, limit=1, maxdist=2)
-        return suggestions[0] if suggestions else None
+        """The closest other word of the index vocabulary (two edits at most, same first letter)
+        to a folded query word, the most frequent of equally close ones; None if there is none.
+
+        Each segment's word list is walked with its own automaton: Whoosh's suggest() on an
+        index of several segments compares the word with every term instead."""
+        field = self.content_field_name
+        reader = self.searcher().reader()
+        leaves = [reader] if reader.is_atomic() else [leaf for leaf, _ in reader.leaf_readers()]
+        candidates = {w for leaf in leaves for w in leaf.terms_within(field, word, 2, prefix=1)}
+        candidates.discard(word)
+        if not candidates:
+            return None
+        return min(
+            candidates,
+            key=lambda w: (DamerauLevenshtein.distance(w, word), -reader.frequency(field, w), w),
+        )
 
 
 class ArchiveSearchQuery(WhooshSearchQuery):

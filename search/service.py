@@ -208,10 +208,10 @@ def suggest(compiled: CompiledQuery, count: int, filters) -> str | None:
 def surface_form(folded_word: str) -> str:
     """The word as a passage writes it (capitals, diacritics), for a suggestion."""
     forms: Counter = Counter()
-    for hit in backend().searcher().search(wq.Term("text", folded_word), limit=20):
+    for hit in backend().run(wq.Term("text", folded_word), start=0, end=20, facets=()).results:
         # Lower-cased sources (token streams) say nothing about how a word is written.
-        if hit["text"] != hit["text"].lower():
-            forms.update(w for w in split_words(hit["text"]) if fold(w) == folded_word)
+        if hit.text != hit.text.lower():
+            forms.update(w for w in split_words(hit.text) if fold(w) == folded_word)
     return forms.most_common(1)[0][0] if forms else folded_word
 
 
