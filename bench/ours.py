@@ -168,3 +168,19 @@ def same_results(specs: list[QuerySpec]) -> dict[str, list[str]]:
         if problems:
             found[spec.label] = problems
     return found
+
+
+def search_after_edit() -> float:
+    """Seconds the first search pays after an edit: one passage is reindexed (a new small
+    segment, the old entry deleted), then the searcher and its arrays are opened again; only
+    the new segment is read (`search.postings.SEGMENTS`)."""
+    from archive.models import Passage
+    from search.indexing import reindex_passages
+
+    backend = connections["default"].get_backend()
+    backend.state()
+    pk = Passage.objects.published().order_by("pk").values_list("pk", flat=True).last()
+    reindex_passages([pk])
+    start = perf_counter()
+    backend.state()
+    return perf_counter() - start

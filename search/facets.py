@@ -1,41 +1,41 @@
 """Facet values of every passage, as arrays: counts over a set of hits and filter masks.
 
-For each facet field, every (document, value) pair of the index is kept in two parallel arrays
-sorted by value, read once per index generation. Counting a facet over the hits is then one
-`bincount` over the pairs whose document is a hit, and a filter is a boolean mask of the
-documents holding any of the chosen values.
+For each facet field, every (document, value) pair of the index is kept in two parallel arrays,
+put together per index generation from each segment's (read once per segment). Counting a facet
+over the hits is then one `bincount` over the pairs whose document is a hit, and a filter is a
+boolean mask of the documents holding any of the chosen values.
 """
+
+from functools import partial
 
 import numpy as np
 
-from search.postings import IndexArrays
+from search.postings import SEGMENTS, IndexArrays
 
 # Fields whose values are counted for facets and used as filters.
 FACET_FIELDS = ("language", "document", "years", "concepts", "annotated", "note_tags")
 
 
 class FieldValues:
-    """One facet field: its values, and for each (document, value) pair the two numbers."""
+    """One facet field: its values, and every (document, value number) pair as two arrays."""
 
-    def __init__(self, values: list[str], docs: list[np.ndarray], size: int):
+    def __init__(self, values: list[str], docs: np.ndarray, value_of: np.ndarray, size: int):
         self.values = values
         self.index = {value: i for i, value in enumerate(values)}
-        sizes = np.array([len(d) for d in docs], dtype=np.int64)
-        self.starts = np.concatenate([[0], np.cumsum(sizes)])
-        self.docs = np.concatenate(docs).astype(np.int32) if docs else np.empty(0, np.int32)
-        self.value_of = np.repeat(np.arange(len(values), dtype=np.int32), sizes)
+        self.docs = docs
+        self.value_of = value_of
         # A field with one value per document (language, document) is counted from each
         # document's value number instead of from all (document, value) pairs.
         self.single = None
-        if len(np.unique(self.docs)) == len(self.docs):
+        if not len(docs) or np.bincount(docs, minlength=size).max() <= 1:
             self.single = np.full(size, -1, dtype=np.int32)
-            self.single[self.docs] = self.value_of
+            self.single[docs] = value_of
 
     def docs_with(self, value: str) -> np.ndarray:
         i = self.index.get(value)
         if i is None:
             return self.docs[:0]
-        return self.docs[self.starts[i] : self.starts[i + 1]]
+        return self.docs[self.value_of == i]
 
     def counts(self, mask: np.ndarray) -> dict[str, int]:
         if self.single is not None:
@@ -46,23 +46,47 @@ class FieldValues:
         return {self.values[i]: int(found[i]) for i in np.flatnonzero(found)}
 
 
+def segment_values(arrays: IndexArrays, field: str, leaf) -> tuple[list, np.ndarray, np.ndarray]:
+    """A facet field in one segment: its values, and the (document, value number) pairs
+    (the segment's own document numbers, deleted ones included)."""
+    values, docs = [], []
+    for btext in leaf.lexicon(field):
+        values.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+        docs.append(arrays.segment_postings(leaf, field, btext).astype(np.int32))
+    sizes = [len(d) for d in docs]
+    value_of = np.repeat(np.arange(len(values), dtype=np.int32), sizes)
+    return values, (np.concatenate(docs) if docs else np.empty(0, np.int32)), value_of
+
+
 class FacetArrays:
-    """The facet fields of one index generation."""
+    """The facet fields of one index generation, put together from each segment's."""
 
     def __init__(self, searcher, arrays: IndexArrays):
         self.size = arrays.doc_count_all
-        reader = searcher.reader()
         self.fields: dict[str, FieldValues] = {}
         for field in FACET_FIELDS:
-            if field not in reader.schema:
+            if field not in searcher.schema:
                 continue
-            values, docs = [], []
-            for btext in reader.lexicon(field):
-                ids = arrays.postings(field, btext).ids
-                if len(ids):
-                    values.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
-                    docs.append(ids)
-            self.fields[field] = FieldValues(values, docs, self.size)
+            parts = [
+                (
+                    SEGMENTS.get(leaf, f"facet:{field}", partial(segment_values, arrays, field)),
+                    offset,
+                )
+                for leaf, offset in arrays.leaves
+            ]
+            values = sorted(set().union(*(seg_values for (seg_values, _, _), _ in parts)))
+            number = {value: i for i, value in enumerate(values)}
+            docs, value_of = [], []
+            for (seg_values, seg_docs, seg_value_of), offset in parts:
+                renumber = np.array([number[v] for v in seg_values], dtype=np.int32)
+                docs.append(seg_docs + np.int32(offset))
+                value_of.append(renumber[seg_value_of] if len(seg_values) else seg_value_of)
+            docs_all = np.concatenate(docs) if docs else np.empty(0, np.int32)
+            value_of_all = np.concatenate(value_of) if value_of else np.empty(0, np.int32)
+            if arrays.has_deletions:
+                live = arrays.live[docs_all]
+                docs_all, value_of_all = docs_all[live], value_of_all[live]
+            self.fields[field] = FieldValues(values, docs_all, value_of_all, self.size)
 
     def mask(self, ids: np.ndarray) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)

@@ -7,6 +7,7 @@ block by block (each block is one pickled tuple of up to 128 postings) into arra
 searcher's), and deleted documents are left out, as Whoosh's own reader does.
 """
 
+import threading
 from dataclasses import dataclass
 from itertools import accumulate
 from pickle import loads
@@ -47,9 +48,43 @@ class Postings:
         return found
 
 
+class SegmentCache:
+    """Arrays read from index segments, kept per segment. A Whoosh segment never changes once
+    written (only its deletions do, and those are applied afresh), so after an edit, which adds
+    one small segment, a new searcher reads only that one instead of the whole index again."""
+
+    def __init__(self):
+        self.entries: dict[tuple, dict] = {}
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def key(leaf) -> tuple:
+        return (getattr(leaf._storage, "folder", id(leaf._storage)), leaf.segment().segment_id())
+
+    def get(self, leaf, what: str, read):
+        """The `what` arrays of the leaf's segment, read with `read(leaf)` the first time."""
+        key = self.key(leaf)
+        with self.lock:
+            found = self.entries.setdefault(key, {})
+        if what not in found:
+            found[what] = read(leaf)
+        return found[what]
+
+    def keep_only(self, leaves) -> None:
+        """Forget segments the index no longer has (merged away, or another folder)."""
+        current = {self.key(leaf) for leaf, _ in leaves}
+        with self.lock:
+            for key in list(self.entries):
+                if key not in current:
+                    del self.entries[key]
+
+
+SEGMENTS = SegmentCache()
+
+
 class IndexArrays:
     """Posting lists, field lengths and deletions of one searcher's view of the index. Lengths
-    are read once per field and kept as long as the searcher is (one index generation)."""
+    are read when the searcher is opened, from `SEGMENTS` for segments read before."""
 
     def __init__(self, searcher):
         self.searcher = searcher
@@ -62,6 +97,7 @@ class IndexArrays:
                 deleted = np.fromiter(leaf.deleted_docs_set or (), dtype=np.int64)
                 self.live[deleted + offset] = False
         self.has_deletions = not self.live.all()
+        SEGMENTS.keep_only(self.leaves)
         self._lengths: dict[str, np.ndarray] = {}
         # Read now, with the searcher, rather than by the first query that scores the field.
         for name, field in searcher.schema.items():
@@ -143,23 +179,31 @@ class IndexArrays:
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's length in the field, as Whoosh's scorer reads it."""
         if fieldname not in self._lengths:
-            parts = [self._leaf_lengths(leaf, fieldname) for leaf, _ in self.leaves]
+            parts = [
+                SEGMENTS.get(leaf, f"lengths:{fieldname}", lambda lf: _leaf_lengths(lf, fieldname))
+                for leaf, _ in self.leaves
+            ]
             lengths = np.concatenate(parts) if parts else EMPTY_FLOATS
             self._lengths[fieldname] = LENGTH_OF_BYTE[lengths]
         return self._lengths[fieldname]
 
-    @staticmethod
-    def _leaf_lengths(leaf, fieldname) -> np.ndarray:
-        count = leaf.doc_count_all()
-        column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:
-            return np.zeros(count, dtype=np.uint8)
-        try:
-            stored = column._count
-            raw = column._dbfile.get(column._basepos, stored)
-            data = np.frombuffer(bytes(raw), dtype=np.uint8)
-        except AttributeError:
-            data = np.fromiter((column[i] for i in range(count)), dtype=np.uint8, count=count)
-        if len(data) < count:
-            data = np.concatenate([data, np.zeros(count - len(data), dtype=np.uint8)])
-        return data[:count]
+    def segment_postings(self, leaf, fieldname: str, btext: bytes) -> np.ndarray:
+        """A term's documents in one segment (its own numbers), deleted ones included."""
+        ids = [block_ids for block_ids, _, _ in self._blocks(leaf, fieldname, btext)]
+        return np.concatenate(ids) if ids else EMPTY_IDS
+
+
+def _leaf_lengths(leaf, fieldname) -> np.ndarray:
+    """Each document's length byte in one segment."""
+    count = leaf.doc_count_all()
+    column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return np.zeros(count, dtype=np.uint8)
+    try:
+        raw = column._dbfile.get(column._basepos, column._count)
+        data = np.frombuffer(bytes(raw), dtype=np.uint8)
+    except AttributeError:
+        data = np.fromiter((column[i] for i in range(count)), dtype=np.uint8, count=count)
+    if len(data) < count:
+        data = np.concatenate([data, np.zeros(count - len(data), dtype=np.uint8)])
+    return data[:count]
