@@ -41,6 +41,8 @@ def found(path: Path) -> tuple[int, dict]:
 
 def test_two_build_processes_write_what_one_writes(tmp_path, small_runs):
     be = backend()
+    if not be.setup_complete:
+        be.setup()
     ids = list(Passage.objects.published().values_list("pk", flat=True))
     for processes in (1, 2):
         (tmp_path / str(processes)).mkdir()
