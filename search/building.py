@@ -16,11 +16,11 @@ import signal
 import traceback
 from pathlib import Path
 
-import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.index import TOC, create_in, open_dir
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
+
+from search.postings import length_bytes
 
 # Below this many passages a second process costs more than it saves.
 MIN_PER_PROCESS = 2_000
@@ -48,12 +48,11 @@ class PreloadedLengths:
 
     def _read(self, fieldname, default) -> list:
         count = self.reader.doc_count_all()
-        column = self.reader._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:
+        found = length_bytes(self.reader, fieldname, count)
+        if found is None:
             return [default] * count
-        raw = np.frombuffer(bytes(column._dbfile.get(column._basepos, column._count)), np.uint8)
-        found = [LENGTH_OF_BYTE[b] for b in raw.tolist()]
-        return found + [None] * (count - len(found))
+        # As Whoosh's reader answers: no length (None) for a document without the field.
+        return [LENGTH_OF_BYTE[b] for b in found.tolist()]
 
     def close(self):
         self.reader.close()

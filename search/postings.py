@@ -193,12 +193,12 @@ class IndexArrays:
         return np.concatenate(ids) if ids else EMPTY_IDS
 
 
-def _leaf_lengths(leaf, fieldname) -> np.ndarray:
-    """Each document's length byte in one segment."""
-    count = leaf.doc_count_all()
-    column = leaf._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+def length_bytes(perdoc, fieldname: str, count: int) -> np.ndarray | None:
+    """Each document's length byte for a field, from a segment's per-document reader (Whoosh's
+    lengths column, read in one piece); None if the field keeps no lengths."""
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
     if column is None:
-        return np.zeros(count, dtype=np.uint8)
+        return None
     try:
         raw = column._dbfile.get(column._basepos, column._count)
         data = np.frombuffer(bytes(raw), dtype=np.uint8)
@@ -207,3 +207,9 @@ def _leaf_lengths(leaf, fieldname) -> np.ndarray:
     if len(data) < count:
         data = np.concatenate([data, np.zeros(count - len(data), dtype=np.uint8)])
     return data[:count]
+
+
+def _leaf_lengths(leaf, fieldname) -> np.ndarray:
+    count = leaf.doc_count_all()
+    found = length_bytes(leaf._perdoc, fieldname, count)
+    return np.zeros(count, dtype=np.uint8) if found is None else found
