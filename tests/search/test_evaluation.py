@@ -7,6 +7,7 @@ from whoosh import query as wq
 
 from bench.queries import QUERIES
 from search.equivalence import compare, compare_query
+from search.service import backend
 from search.tagging import current_thesaurus
 from tests.conftest import SLUGS, rebuild_index, use_index
 
@@ -72,7 +73,11 @@ def test_same_results_after_edits_leave_deleted_entries(private_index):
     # Reindexing adds a segment and marks the old entries deleted: both must be left out.
     ids = list(Passage.objects.published().values_list("pk", flat=True)[:40])
     reindex_passages(ids)
+    assert len(list(backend().searcher().reader().leaf_readers())) > 1
     assert all_differences(filter_sets=FILTERS[:2]) == {}
+    for filters in FILTERS[:3]:
+        assert compare(wq.Every(), filters, sort_by=["document", "position"]) == []
+        assert compare_query("Molotov", filters, sort_by=["document", "position"]) == []
 
 
 @pytest.fixture(scope="module")
