@@ -29,6 +29,19 @@ GOAL_REPEAT_P95_MS = 20.0
 GOAL_REBUILD_PER_S = 500.0
 GOAL_SEED_S = 10.0
 GOAL_RSS_MIB = 300.0
+# The speed and memory goals are set for an archive of this many synthetic passages; at other
+# sizes the table shows them without judging. The seed-import and same-results goals hold at
+# any size.
+GOAL_SIZE = 100_000
+GOALS_AT_ANY_SIZE = ("seed corpus", "queries whose")
+
+
+def judged_at_size(rows: list, n: int) -> list:
+    if n != GOAL_SIZE:
+        for row in rows:
+            if isinstance(row, Row) and row.goal and not row.metric.startswith(GOALS_AT_ANY_SIZE):
+                row.goal, row.met = f"{row.goal} at 100k", None
+    return rows
 
 
 class Progress:
@@ -271,6 +284,7 @@ def run(args, data_dir: Path) -> int:
             met=None if worker_mib is None else worker_mib <= GOAL_RSS_MIB,
         ),
     ]
+    judged_at_size(rows, n)
     print()
     print(table(rows))
     print()
