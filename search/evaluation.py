@@ -94,9 +94,10 @@ class Evaluator:
         self.size = self.arrays.doc_count_all
 
     def evaluate(self, q: wq.Query) -> Scored:
-        if isinstance(q, wq.Term):
+        # Exact types: a subclass may match differently (Whoosh's own path takes it).
+        if type(q) is wq.Term:
             return self.term(q.fieldname, q.text).boosted(q.boost)
-        if isinstance(q, wq.Phrase):
+        if type(q) is wq.Phrase:
             return self.phrase(q)
         if type(q) in (wq.And, wq.Or):
             return self.compound(q)
@@ -105,7 +106,7 @@ class Evaluator:
             excluded = self.evaluate(q.b)
             keep = ~members(found.ids, excluded.ids, self.size)
             return Scored(found.ids[keep], found.scores[keep])
-        if isinstance(q, wq.Prefix | wq.FuzzyTerm) and not isinstance(q, wq.Variations):
+        if type(q) in (wq.Prefix, wq.FuzzyTerm):
             return self.multiterm(q)
         if type(q) is wq.Every and q.fieldname in (None, "", "*"):
             ids = self.arrays.all_docs()

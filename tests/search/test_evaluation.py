@@ -97,3 +97,13 @@ def synthetic_10k(django_db_blocker, session_index, tmp_path_factory):
 
 def test_same_results_on_a_10k_synthetic_corpus(synthetic_10k):
     assert all_differences(filter_sets=FILTERS[:3]) == {}
+
+
+def test_queries_it_does_not_handle_go_through_whoosh():
+    from search.evaluation import Unsupported
+
+    q = wq.Wildcard("text", "molot?v")
+    with pytest.raises(Unsupported):
+        backend().state().evaluator.evaluate(q)
+    hits = backend().run(q, start=0, end=5)
+    assert hits.total > 0 and all("olotov" in r.text for r in hits.results)
