@@ -1,5 +1,6 @@
 """Running a search as the form describes it: results, highlights, facets, suggestion."""
 
+import heapq
 import math
 import threading
 from collections import Counter, OrderedDict
@@ -21,6 +22,9 @@ SNIPPET_CHARS = 320
 # Results beyond this many are never paged to: such a request is answered 404 before the index
 # is touched (a reader narrows the search instead; a scraper gets no deep pages).
 MAX_RESULT_WINDOW = 10_000
+# A facet lists at most this many values, those with most hits (a broad search over a large
+# archive would otherwise list every document); chosen values are always listed.
+FACET_ROWS = 100
 NOTE_LABELS = {"yes": "With curators’ notes", "no": "Without notes"}
 TEXT_FIELDS = ("text", "text_en", "text_ro", "text_hr")
 
@@ -138,6 +142,12 @@ def facet_lists(counts: dict, filters: dict, thesaurus) -> dict[str, list[dict]]
 
     def entries(field_name, label_of):
         selected = set(filters.get(field_name, []))
+        pairs = fields.get(field_name, [])
+        if len(pairs) > FACET_ROWS:
+            # The values with most hits (in index order among equals), and any chosen ones.
+            top = heapq.nlargest(FACET_ROWS, pairs, key=lambda pair: pair[1])
+            kept = {value for value, _ in top}
+            pairs = top + [p for p in pairs if p[0] in selected and p[0] not in kept]
         rows = [
             {
                 "value": value,
@@ -145,7 +155,7 @@ def facet_lists(counts: dict, filters: dict, thesaurus) -> dict[str, list[dict]]
                 "count": n,
                 "selected": value in selected,
             }
-            for value, n in fields.get(field_name, [])
+            for value, n in pairs
         ]
         return rows
 

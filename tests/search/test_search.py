@@ -299,3 +299,17 @@ def test_a_repeated_search_is_answered_from_the_cache_until_the_index_changes(
         announce_passages_changed([passage.pk])
     again = api(client, q="Litinov", expand="0")
     assert len(calls) > runs and again["count"] == first["count"] + 1
+
+
+def test_long_facets_list_the_values_with_most_hits_and_the_chosen_ones(client, monkeypatch):
+    from search import service
+
+    everything = api(client, q="Molotov", expand="0")["facets"]["document"]
+    assert len(everything) > 2
+    least = everything[-1]["value"]
+    monkeypatch.setattr(service, "FACET_ROWS", 2)
+    service.RESULTS.entries.clear()
+    top = api(client, q="Molotov", expand="0")["facets"]["document"]
+    assert top == everything[:2]
+    chosen = api(client, q="Molotov", expand="0", document=least)["facets"]["document"]
+    assert [row["value"] for row in chosen][-1] == least and len(chosen) == 3
