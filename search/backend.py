@@ -214,7 +214,27 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             self._state = GenerationState(searcher)
         return self._state
 
-    def run(
+    def run(self, q: wq.Query, **options) -> Hits:
+        """Run a query with facet filters ({field: [values]}, OR within a field, AND across).
+
+        Queries are evaluated over whole posting lists (`search.evaluation`); a query of a kind
+        it does not handle, or `vectorised=False`, goes through Whoosh's matchers instead, with
+        the same results."""
+        try:
+            return self._run(q, **options)
+        except FileNotFoundError:
+            # A merge or a rebuild removed files of the index this searcher had not opened
+            # yet: search the index as it is now.
+            self.forget_searcher()
+            return self._run(q, **options)
+
+    def forget_searcher(self) -> None:
+        if self._searcher is not None:
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+        self._searcher, self._state = None, None
+
+    def _run(
         self,
         q: wq.Query,
         *,
@@ -225,11 +245,6 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         facets=FACET_FIELDS,
         vectorised=True,
     ) -> Hits:
-        """Run a query with facet filters ({field: [values]}, OR within a field, AND across).
-
-        Queries are evaluated over whole posting lists (`search.evaluation`); a query of a kind
-        it does not handle, or `vectorised=False`, goes through Whoosh's matchers instead, with
-        the same results."""
         searcher = self.searcher()
         state = self.state(searcher)
         filters = {f: [v for v in vals if v] for f, vals in (filters or {}).items() if vals}

@@ -85,3 +85,36 @@ def test_a_failing_build_process_leaves_the_live_index(private_index, small_runs
     # The half-written folder is gone; nothing but the live index is left.
     assert sorted(p.name for p in live.parent.iterdir()) == sorted([index_path().name, live.name])
     assert backend().searcher().doc_count() == Passage.objects.published().count()
+
+
+def test_a_searcher_opened_before_a_rebuild_still_reads_its_hits(private_index):
+    from whoosh import query as wq
+
+    be = backend()
+    be.reopen_if_swapped()
+    searcher = be.searcher()
+    found = be.state(searcher).evaluator.evaluate(wq.Term("text", "molotov"))
+    old = index_path().resolve()
+    rebuild_index()
+    # The old folder is gone, yet the searcher still holding it reads what it found.
+    assert not old.exists()
+    texts = [searcher.stored_fields(int(doc))["text"] for doc in found.ids[:5]]
+    assert texts and all("olotov" in text for text in texts)
+    assert be.run(wq.Term("text", "molotov"), start=0, end=5).total == len(found)
+
+
+def test_a_search_meeting_removed_files_retries_on_the_current_index(monkeypatch):
+    from whoosh import query as wq
+
+    be = backend()
+    real, calls = type(be)._run, []
+
+    def first_fails(self, q, **options):
+        calls.append(q)
+        if len(calls) == 1:
+            raise FileNotFoundError("MAIN_x.seg")
+        return real(self, q, **options)
+
+    monkeypatch.setattr(type(be), "_run", first_fails)
+    assert be.run(wq.Term("text", "molotov"), start=0, end=5).total > 0
+    assert len(calls) == 2
