@@ -210,12 +210,29 @@ def test_api_contract(client):
 
 @pytest.mark.parametrize(
     "params",
-    [{"page_size": 101}, {"page_size": 0}, {"page": "x"}, {"language": "xx"}, {"sort": "random"}],
+    [
+        {"page_size": 101},
+        {"page_size": 0},
+        {"page": "x"},
+        {"language": "xx"},
+        {"sort": "random"},
+        {"document": "no-such-document"},
+        {"concept": "no-such-concept"},
+        {"year": "1200"},
+        {"year": "19x9"},
+        {"note_tag": "no-such-tag"},
+    ],
 )
 def test_api_rejects_bad_parameters_with_400(client, params):
     response = client.get("/api/search/", {"q": "Molotov", **params})
     assert response.status_code == 400
-    assert "error" in response.json()
+    body = response.json()
+    assert "error" in body
+    # The reason names the parameter and, for a value it does not know, the value.
+    ((name, value),) = params.items()
+    assert name in body["details"]
+    if name in ("document", "concept", "year", "note_tag"):
+        assert str(value) in " ".join(body["details"][name])
 
 
 def test_page_beyond_the_last_is_404(client, monkeypatch):
