@@ -92,6 +92,7 @@ class Evaluator:
         self.schema = searcher.schema
         self.arrays = arrays or IndexArrays(searcher)
         self.size = self.arrays.doc_count_all
+        self._expanded: dict[tuple, list] = {}
 
     def evaluate(self, q: wq.Query) -> Scored:
         # Exact types: a subclass may match differently (Whoosh's own path takes it).
@@ -137,12 +138,28 @@ class Evaluator:
     def multiterm(self, q) -> Scored:
         """Prefix and fuzzy terms: an OR of the index words they expand to (Whoosh's
         MultiTerm.matcher, where a single expansion is scored as a plain term)."""
-        words = [w for w in q._btexts(self.reader) if w]
+        words = self.expansions(q)
         if not words:
             return NOTHING
         if len(words) == 1:
             return self.term(q.field(), words[0])
         return self.compound(wq.Or([wq.Term(q.field(), w) for w in words], boost=q.boost))
+
+    def expansions(self, q) -> list:
+        """The index words a prefix or fuzzy term stands for, worked out once per index
+        generation (highlighting asks again for the same query)."""
+        key = (
+            type(q).__name__,
+            q.field(),
+            q.text,
+            getattr(q, "maxdist", 0),
+            getattr(q, "prefixlength", 0),
+        )
+        if key not in self._expanded:
+            if len(self._expanded) > 1_000:
+                self._expanded.clear()
+            self._expanded[key] = [w for w in q._btexts(self.reader) if w]
+        return self._expanded[key]
 
     def _term_postings(self, fieldname, text, *, with_values=False):
         if fieldname not in self.schema:

@@ -83,13 +83,13 @@ def highlight_terms(compiled: CompiledQuery) -> set[str]:
     to the words of the index they match."""
     if compiled.positive is None:
         return set()
-    reader = backend().searcher().reader()
+    evaluator = backend().state().evaluator
     terms = set()
     for leaf in compiled.positive.leaves():
         if leaf.field() not in TEXT_FIELDS:
             continue
         if isinstance(leaf, wq.MultiTerm):
-            found = leaf._btexts(reader)
+            found = evaluator.expansions(leaf)
             terms.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
         else:
             terms.update(text for _, text in leaf.iter_all_terms())
