@@ -134,10 +134,9 @@ def document_titles(generation) -> dict[str, str]:
     return dict(Document.objects.values_list("slug", "title"))
 
 
-def facet_lists(counts: dict, filters: dict, thesaurus) -> dict[str, list[dict]]:
+def facet_lists(counts: dict, filters: dict, thesaurus, titles) -> dict[str, list[dict]]:
     """Facet counts as {"value", "label", "count", "selected"} lists, in a useful order."""
     languages = dict(Language.choices)
-    titles = document_titles(backend().generation())
     fields = counts.get("fields", {})
 
     def entries(field_name, label_of):
@@ -263,13 +262,13 @@ class ResultCache:
 RESULTS = ResultCache()
 
 
-def cache_key(data: dict, absolute, thesaurus) -> tuple:
+def cache_key(data: dict, absolute, thesaurus, generation) -> tuple:
     asked = tuple(
         sorted(
             (k, tuple(sorted(map(str, v))) if isinstance(v, list) else v) for k, v in data.items()
         )
     )
-    return (backend().generation(), thesaurus.version, absolute("/"), asked)
+    return (generation, thesaurus.version, absolute("/"), asked)
 
 
 def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
@@ -279,16 +278,17 @@ def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
     if (data["page"] - 1) * data["page_size"] >= MAX_RESULT_WINDOW:
         raise PageOutOfRange(data["page"])
     thesaurus = current_thesaurus()
-    key = cache_key(data, absolute, thesaurus)
+    generation = backend().generation()
+    key = cache_key(data, absolute, thesaurus, generation)
     cached = RESULTS.get(key)
     if cached is not None:
         return cached
-    outcome = run_search(form, absolute, thesaurus)
+    outcome = run_search(form, absolute, thesaurus, document_titles(generation))
     RESULTS.put(key, outcome)
     return outcome
 
 
-def run_search(form, absolute, thesaurus) -> SearchOutcome:
+def run_search(form, absolute, thesaurus, titles) -> SearchOutcome:
     data = form.cleaned_data
     filters = form.filters()
     outcome = SearchOutcome(
@@ -312,7 +312,7 @@ def run_search(form, absolute, thesaurus) -> SearchOutcome:
         raise PageOutOfRange(outcome.page)
     terms = highlight_terms(compiled)
     outcome.hits = [make_hit(r, terms, absolute) for r in results]
-    outcome.facets = facet_lists(sqs.facet_counts(), filters, thesaurus)
+    outcome.facets = facet_lists(sqs.facet_counts(), filters, thesaurus, titles)
     if compiled.query is not None:
         outcome.suggestion = suggest(compiled, outcome.count, filters)
     return outcome
