@@ -1,8 +1,8 @@
 """Benchmarks of the archive's search, run through the project's own code (`make bench`).
 
-python -m bench --size 10k        # a few minutes on two cores
-python -m bench --size 100k       # longer (mostly the index rebuild)
-python -m bench --size 1m         # slow, in bounded memory
+python -m bench --size 10k        # about a minute on two cores
+python -m bench --size 100k       # about four minutes
+python -m bench --size 1m         # about an hour
 python -m bench --size 10k --keep /tmp/bench-data --profile
 
 Everything happens in a temporary data folder (database, Whoosh index, FTS5 baseline), removed
@@ -11,6 +11,9 @@ bench/results/<size>-<timestamp>.json.
 
 Modules other than `bench.environment` import Django models: import them after `setup()`.
 """
+
+import tempfile
+from pathlib import Path
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 
@@ -25,3 +28,18 @@ def parse_size(text: str) -> int:
     if not digits.isdigit() or int(digits) * factor < 1:
         raise ValueError(f"not a corpus size: {text!r} (use 10k, 100k or 1m)")
     return int(digits) * factor
+
+
+def data_folder(keep: Path | None, prefix: str) -> Path:
+    """Where a benchmark builds its archive: `keep` (made if missing, kept afterwards), or a new
+    temporary folder the benchmark removes at the end."""
+    if keep:
+        keep.mkdir(parents=True, exist_ok=True)
+        return keep.resolve()
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def check_keep(parser, keep: Path | None) -> None:
+    """Refuse a --keep folder that holds anything: a benchmark must start from nothing."""
+    if keep and keep.exists() and any(keep.iterdir()):
+        parser.error(f"--keep {keep}: the folder is not empty")

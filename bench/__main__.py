@@ -3,10 +3,9 @@
 import argparse
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from bench import SIZES, environment, parse_size
+from bench import SIZES, check_keep, data_folder, environment, parse_size
 
 EXPECTED = {
     "10k": "about a minute on two cores",
@@ -42,18 +41,13 @@ def arguments(argv):
         args.n = parse_size(args.size)
     except ValueError as error:
         parser.error(str(error))
-    if args.keep and args.keep.exists() and any(args.keep.iterdir()):
-        parser.error(f"--keep {args.keep}: the folder is not empty")
+    check_keep(parser, args.keep)
     return args
 
 
 def main(argv=None) -> int:
     args = arguments(argv)
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        data_dir = args.keep.resolve()
-    else:
-        data_dir = Path(tempfile.mkdtemp(prefix="archive-bench-"))
+    data_dir = data_folder(args.keep, "archive-bench-")
     expected = EXPECTED.get(args.size.strip().lower(), "depends on the size")
     print(
         f"Archive search benchmark: {args.n:,} synthetic passages + the seed corpus "

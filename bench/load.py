@@ -35,14 +35,13 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from contextlib import closing, suppress
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench import parse_size
+from bench import check_keep, data_folder, parse_size
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"  # loopback only
@@ -127,8 +126,7 @@ def arguments(argv):
         args.n = 0 if args.size.strip() in ("", "0") else parse_size(args.size)
     except ValueError as error:
         parser.error(str(error))
-    if args.keep and args.keep.exists() and any(args.keep.iterdir()):
-        parser.error(f"--keep {args.keep}: the folder is not empty")
+    check_keep(parser, args.keep)
     return args
 
 
@@ -510,11 +508,7 @@ def run(args, data_dir: Path) -> int:
 
 def main(argv=None) -> int:
     args = arguments(argv)
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        data_dir = args.keep.resolve()
-    else:
-        data_dir = Path(tempfile.mkdtemp(prefix="archive-load-"))
+    data_dir = data_folder(args.keep, "archive-load-")
     say(
         f"Archive load benchmark: {args.users} users, {args.seconds:g} s, seed corpus"
         + (f" + {args.n:,} synthetic passages" if args.n else "")

@@ -26,3 +26,15 @@ def test_at_other_sizes_speed_goals_are_shown_not_judged():
     seed, p50, same = judged_at_size(rows(), 10_000)
     assert (p50.goal, p50.met) == ("≤ 2× FTS5 at 100k", None)
     assert seed.met is True and same.met is True
+
+
+def test_a_kept_folder_is_made_and_a_temporary_one_is_new(tmp_path):
+    from bench import data_folder
+
+    kept = data_folder(tmp_path / "kept", "x-")
+    assert kept == (tmp_path / "kept").resolve() and kept.is_dir()
+    temporary = data_folder(None, "archive-test-")
+    try:
+        assert temporary.is_dir() and temporary.name.startswith("archive-test-")
+    finally:
+        temporary.rmdir()
