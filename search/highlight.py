@@ -6,7 +6,6 @@ from html import escape
 from search.analysis import (
     FOLDED_ANALYZER,
     SNOWBALL_ALGORITHMS,
-    analyzer_for,
     analyzer_language,
     index_forms,
 )
@@ -15,20 +14,6 @@ ELLIPSIS = "…"
 # How many first letters of a word its stems keep, per Snowball algorithm.
 KEPT_LETTERS = {"english": 2, "romanian": 2, "serbian": 1}
 _SPACE = re.compile(r"\s")
-
-
-def query_terms(words: list[str], code: str) -> set[str]:
-    """Analyzed terms of query `words` for the stemmed analyzer of `code` and the folded one."""
-    terms: set[str] = set()
-    for analyzer in _analyzers(code):
-        for word in words:
-            terms.update(t.text for t in analyzer(word, mode="query"))
-    return terms
-
-
-def _analyzers(code: str):
-    analyzer = analyzer_for(code)
-    return (analyzer,) if analyzer is FOLDED_ANALYZER else (analyzer, FOLDED_ANALYZER)
 
 
 def matches(text: str, terms: set[str], code: str) -> list[tuple[int, int]]:
@@ -93,11 +78,6 @@ def _snippet_bounds(text: str, spans: list[tuple[int, int]], size: int) -> tuple
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
-
-
-def highlight(text: str, terms: set[str], code: str, *, max_chars: int | None = None) -> str:
-    """Escaped HTML of `text` (or of its best snippet) with the words matching `terms` marked."""
-    return mark(text, matches(text, terms, code) if terms else [], max_chars=max_chars)
 
 
 def mark(text: str, spans: list[tuple[int, int]], *, max_chars: int | None = None) -> str:

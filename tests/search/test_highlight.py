@@ -2,9 +2,23 @@
 
 import re
 
-from search.highlight import highlight, query_terms
+from search.analysis import FOLDED_ANALYZER, analyzer_for
+from search.highlight import mark, matches
 from tests.conftest import seed_text
 from tests.search.test_analysis import corpus_sentence
+
+
+def query_terms(words: list[str], code: str) -> set[str]:
+    """Terms of query `words` for the stemmed analyzer of `code` and the folded one (the
+    service takes them from the compiled query)."""
+    analyzers = [analyzer_for(code), FOLDED_ANALYZER]
+    return {
+        t.text for analyzer in analyzers for word in words for t in analyzer(word, mode="query")
+    }
+
+
+def highlight(text: str, terms: set[str], code: str, *, max_chars: int | None = None) -> str:
+    return mark(text, matches(text, terms, code) if terms else [], max_chars=max_chars)
 
 
 def marked(html: str) -> list[str]:
