@@ -19,3 +19,13 @@ def form_data(response):
                 if form[name].value() is not None:
                     data[form.add_prefix(name)] = form[name].value()
     return data
+
+
+def index_differences():
+    """Drain the index queue here, then compare the index with the database (what
+    `check_index` reports): a write path that reaches the index leaves no difference."""
+    from search.consistency import compare
+    from search.indexing import drain_if_free
+
+    drain_if_free()
+    return compare()
