@@ -112,6 +112,8 @@ def split_passage(passage: Passage, at: int, *, reason: str = "", user=None) -> 
         raise ValidationError(_("Both parts of a split need text."))
     document, position = passage.document, passage.position
     later = document.passages.current().filter(position__gt=position)
+    # Every later passage moves one place down: the index orders by position too.
+    moved = list(later.values_list("pk", flat=True))
     later.update(position=F("position") + POSITION_OFFSET)
     later.update(position=F("position") - POSITION_OFFSET + 1)
     passage.withdraw()
@@ -129,7 +131,7 @@ def split_passage(passage: Passage, at: int, *, reason: str = "", user=None) -> 
         for i, text in enumerate((head, tail))
     ]
     record_alias(passage, AliasKind.SPLIT, parts, reason=reason, user=user)
-    announce_passages_changed([passage.pk, *(p.pk for p in parts)])
+    announce_passages_changed([passage.pk, *(p.pk for p in parts), *moved])
     return parts
 
 

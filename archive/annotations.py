@@ -144,9 +144,10 @@ def delete_annotation(annotation: Annotation, *, user) -> None:
 
 
 @transaction.atomic
-def set_status(annotations, status: str, *, user) -> int:
-    """Publish, unpublish or send for review in bulk, with an audit entry for each."""
-    count = 0
+def set_status(annotations, status: str, *, user) -> list[Annotation]:
+    """Publish, unpublish or send for review in bulk, with an audit entry for each; returns
+    the annotations whose status changed."""
+    changed = []
     for annotation in annotations.select_related("passage"):
         if annotation.status == status:
             continue
@@ -162,8 +163,8 @@ def set_status(annotations, status: str, *, user) -> int:
             changes={"status": [before["status"], status]},
         )
         announce_passages_changed([annotation.passage_id])
-        count += 1
-    return count
+        changed.append(annotation)
+    return changed
 
 
 def reanchor(passage: Passage) -> list[Annotation]:

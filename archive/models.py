@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from archive.signals import announce_passages_changed
 from archive.text import count_words, years_mentioned
 
 
@@ -45,6 +46,21 @@ class DocumentQuerySet(models.QuerySet):
         return self.annotate(
             passage_count=Count("passages", filter=Q(passages__withdrawn=False), distinct=True)
         )
+
+    @transaction.atomic
+    def set_published(self, published: bool) -> list["Document"]:
+        """Publish or unpublish these documents and queue their passages for reindexing;
+        returns the documents that changed. What changes is read before the update, which
+        can make the queryset select nothing (a changelist filtered on `published`)."""
+        changing = list(self.exclude(published=published).order_by("pk"))
+        ids = [document.pk for document in changing]
+        Document.objects.filter(pk__in=ids).update(published=published, updated_at=timezone.now())
+        announce_passages_changed(
+            Passage.objects.filter(document__in=ids).values_list("pk", flat=True)
+        )
+        for document in changing:
+            document.published = published
+        return changing
 
 
 class Document(models.Model):

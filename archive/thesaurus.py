@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from archive.models import Concept, ConceptKind, ConceptLabel, Language
-from archive.signals import announce_thesaurus_changed
+from archive.models import Concept, ConceptKind, ConceptLabel, Language, PassageConcept
+from archive.signals import announce_passages_changed, announce_thesaurus_changed
 
 
 class ThesaurusError(Exception):
@@ -76,3 +76,17 @@ def load_thesaurus(path: Path) -> LoadReport:
     if report.created or report.labels_added:
         announce_thesaurus_changed()
     return report
+
+
+@transaction.atomic
+def delete_concepts(concepts) -> int:
+    """Delete concepts with their labels and tags; the passages they tagged are reindexed
+    (read first: the tags go with the concepts, so re-tagging would not find them)."""
+    ids = [concept.pk for concept in concepts]
+    tagged = list(
+        PassageConcept.objects.filter(concept__in=ids).values_list("passage_id", flat=True)
+    )
+    Concept.objects.filter(pk__in=ids).delete()
+    announce_passages_changed(tagged)
+    announce_thesaurus_changed()
+    return len(ids)
