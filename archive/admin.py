@@ -2,6 +2,7 @@
 
 import re
 
+from axes import admin as axes_admin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +38,7 @@ from archive.models import (
     TagOrigin,
 )
 from archive.signals import announce_passages_changed, announce_thesaurus_changed
+from archive.thesaurus import delete_concepts
 
 admin.site.site_header = _("Soviet–German Relations Archive — curation")
 admin.site.site_title = _("Archive curation")
@@ -57,6 +59,13 @@ def action_page(request, admin_site, *, obj, title, form, back_url, intro="", te
             "text": text,
         },
     )
+
+
+def log_each(model_admin, request, objects, message) -> None:
+    """Write an admin history entry for each object an action or custom view changed, so a
+    curator can read on the object's history page who did what, when."""
+    for obj in objects:
+        model_admin.log_change(request, obj, str(message))
 
 
 def run_change(request, form, change, success):
@@ -137,6 +146,14 @@ class DocumentAdmin(admin.ModelAdmin):
             .annotate(_passages=Count("passages", filter=Q(passages__withdrawn=False)))
         )
 
+    def has_add_permission(self, request):
+        # A document comes from importing its source file (`manage.py import_documents`).
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Its passages are cited and never deleted: a document is unpublished instead.
+        return False
+
     def get_readonly_fields(self, request, obj=None):
         # The slug is in every published citation; it is fixed once the document exists.
         fields = list(super().get_readonly_fields(request, obj))
@@ -162,6 +179,7 @@ class DocumentAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request, document):
             raise PermissionDenied
         back = reverse("admin:archive_document_change", args=[pk])
+        old_slug = document.slug
         form = RenameForm(request.POST or None, initial={"new_slug": document.slug})
         if form.is_valid() and run_change(
             request,
@@ -174,6 +192,13 @@ class DocumentAdmin(admin.ModelAdmin):
             ),
             _("Renamed; the old URLs redirect to the new slug."),
         ):
+            log_each(
+                self,
+                request,
+                [document],
+                _("Slug changed from “%(old)s” to “%(new)s”: %(reason)s")
+                % {"old": old_slug, "new": document.slug, "reason": form.cleaned_data["reason"]},
+            )
             return redirect(back)
         return action_page(
             request,
@@ -202,22 +227,22 @@ class DocumentAdmin(admin.ModelAdmin):
             _("Change the slug…"),
         )
 
-    @admin.action(description=_("Publish selected documents"))
+    @admin.action(description=_("Publish selected documents"), permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.update(published=True)
-        announce_passages_changed(
-            Passage.objects.filter(document__in=queryset).values_list("pk", flat=True)
-        )
+        changed = queryset.set_published(True)
+        log_each(self, request, changed, _("Published."))
+        count = len(changed)
         self.message_user(
             request, ngettext("%d document published.", "%d documents published.", count) % count
         )
 
-    @admin.action(description=_("Unpublish selected documents (hide from readers)"))
+    @admin.action(
+        description=_("Unpublish selected documents (hide from readers)"), permissions=["change"]
+    )
     def unpublish(self, request, queryset):
-        count = queryset.update(published=False)
-        announce_passages_changed(
-            Passage.objects.filter(document__in=queryset).values_list("pk", flat=True)
-        )
+        changed = queryset.set_published(False)
+        log_each(self, request, changed, _("Unpublished: hidden from readers."))
+        count = len(changed)
         self.message_user(
             request,
             ngettext("%d document unpublished.", "%d documents unpublished.", count) % count,
@@ -424,17 +449,24 @@ class PassageAdmin(admin.ModelAdmin):
             raise PermissionDenied
         back = reverse("admin:archive_passage_change", args=[pk])
         form = SplitForm(request.POST or None, text=passage.text)
+        parts = []
         if form.is_valid() and run_change(
             request,
             form,
-            lambda: split_passage(
-                passage,
-                int(form.cleaned_data["at"]),
-                reason=form.cleaned_data["reason"],
-                user=request.user,
+            lambda: parts.extend(
+                split_passage(
+                    passage,
+                    int(form.cleaned_data["at"]),
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                )
             ),
             _("Split; the old reference now lists both parts."),
         ):
+            refs = ", ".join(part.ref for part in parts)
+            log_each(self, request, [passage], _("Split into %(refs)s.") % {"refs": refs})
+            for part in parts:
+                self.log_addition(request, part, str(_("Split from %s.") % passage.ref))
             return redirect(
                 reverse("admin:archive_passage_changelist")
                 + f"?document__id__exact={passage.document_id}"
@@ -449,7 +481,9 @@ class PassageAdmin(admin.ModelAdmin):
             text=passage.text,
         )
 
-    @admin.action(description=_("Merge the two selected neighbouring passages"))
+    @admin.action(
+        description=_("Merge the two selected neighbouring passages"), permissions=["change"]
+    )
     def merge_selected(self, request, queryset):
         passages = list(queryset.order_by("position"))
         if len(passages) != 2:
@@ -462,6 +496,10 @@ class PassageAdmin(admin.ModelAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return
+        log_each(self, request, passages, _("Merged into %(ref)s.") % {"ref": merged.ref})
+        self.log_addition(
+            request, merged, str(_("Merged from %s.") % " + ".join(p.ref for p in passages))
+        )
         self.message_user(
             request,
             _("Merged into %(ref)s; the old references redirect there.") % {"ref": merged.ref},
@@ -572,18 +610,26 @@ class ConceptAdmin(admin.ModelAdmin):
     def passage_total(self, obj):
         return obj._passages
 
+    def get_readonly_fields(self, request, obj=None):
+        # The identifier is in readers' search links (`concept=`); it is fixed once it exists.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "slug"] if obj else fields
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         announce_thesaurus_changed()
 
     def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        announce_thesaurus_changed()
+        delete_concepts(Concept.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        delete_concepts(queryset)
 
 
 @admin.register(DocumentAlias)
 class DocumentAliasAdmin(admin.ModelAdmin):
-    list_display = ["old_slug", "document", "reason", "created_by", "created_at"]
+    list_display = ["old_slug", "current_slug", "document", "reason", "created_by", "created_at"]
+    list_select_related = ["document", "created_by"]
     search_fields = ["old_slug", "document__slug", "document__title", "reason"]
     readonly_fields = ["old_slug", "document", "created_by", "created_at"]
     fields = ["old_slug", "document", "reason", "created_by", "created_at"]
@@ -591,6 +637,14 @@ class DocumentAliasAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Aliases come from renaming a document, which checks that nothing collides.
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # An alias is what keeps an old citation answering; it is never taken away.
+        return False
+
+    @admin.display(description=_("current slug"), ordering="document__slug")
+    def current_slug(self, obj):
+        return obj.document.slug
 
 
 @admin.register(PassageAlias)
@@ -603,6 +657,10 @@ class PassageAliasAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Aliases come from merging or splitting passages.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # An alias is what keeps an old citation answering; it is never taken away.
         return False
 
     @admin.display(description=_("now at"))
@@ -770,19 +828,14 @@ class AnnotationAdmin(admin.ModelAdmin):
         initial.setdefault("body_language", "en")
         return initial
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        passage_id = request.GET.get("passage")
-        if obj is None and passage_id and passage_id.isdigit():
-            # Opened from a passage: show its text to select from straight away.
-            self._preset = Passage.objects.filter(pk=passage_id).first()
-        return form
-
     def get_fieldsets(self, request, obj=None):
         return self.fieldsets
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        preset = getattr(self, "_preset", None)
+        # Opened from a passage (?passage=<id>): show its text to select from straight away.
+        # Read from this request alone: the ModelAdmin instance is shared by every curator.
+        passage_id = request.GET.get("passage", "")
+        preset = Passage.objects.filter(pk=passage_id).first() if passage_id.isdigit() else None
         if add and preset is not None:
             context["adminform"].form.instance.passage = preset
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -803,24 +856,44 @@ class AnnotationAdmin(admin.ModelAdmin):
         for annotation in queryset:
             delete_annotation(annotation, user=request.user)
 
-    @admin.action(description=_("Publish selected annotations"))
+    def change_status(self, request, queryset, status) -> int:
+        changed = set_status(queryset, status, user=request.user)
+        log_each(self, request, changed, _("Status set to “%s”.") % AnnotationStatus(status).label)
+        return len(changed)
+
+    @admin.action(description=_("Publish selected annotations"), permissions=["change"])
     def publish(self, request, queryset):
-        n = set_status(queryset, AnnotationStatus.PUBLISHED, user=request.user)
+        n = self.change_status(request, queryset, AnnotationStatus.PUBLISHED)
         self.message_user(
             request, ngettext("%d annotation published.", "%d annotations published.", n) % n
         )
 
-    @admin.action(description=_("Unpublish selected annotations (back to draft)"))
+    @admin.action(
+        description=_("Unpublish selected annotations (back to draft)"), permissions=["change"]
+    )
     def unpublish(self, request, queryset):
-        n = set_status(queryset, AnnotationStatus.DRAFT, user=request.user)
+        n = self.change_status(request, queryset, AnnotationStatus.DRAFT)
         self.message_user(
             request, ngettext("%d annotation unpublished.", "%d annotations unpublished.", n) % n
         )
 
-    @admin.action(description=_("Send selected annotations for review"))
+    @admin.action(description=_("Send selected annotations for review"), permissions=["change"])
     def send_for_review(self, request, queryset):
-        n = set_status(queryset, AnnotationStatus.REVIEW, user=request.user)
+        n = self.change_status(request, queryset, AnnotationStatus.REVIEW)
         self.message_user(
             request,
             ngettext("%d annotation sent for review.", "%d annotations sent for review.", n) % n,
         )
+
+
+# The login throttle's records (django-axes): its clean-up action deletes attempts, so it takes
+# the delete permission like any deletion, not just a staff login.
+if axes_admin.AccessAttempt in admin.site._registry:
+
+    class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
+        @admin.action(description=_("Clean up expired attempts"), permissions=["delete"])
+        def cleanup_expired_attempts(self, request, queryset):
+            return super().cleanup_expired_attempts(request, queryset)
+
+    admin.site.unregister(axes_admin.AccessAttempt)
+    admin.site.register(axes_admin.AccessAttempt, AccessAttemptAdmin)

@@ -111,3 +111,52 @@ def test_unpublish_action_hides_documents(curator):
 def test_admin_needs_a_staff_login(client):
     response = client.get(reverse("admin:archive_passage_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_splitting_a_passage_reindexes_the_passages_it_moves_down(curator, private_index, client):
+    from tests.helpers import index_differences
+
+    document = Document.objects.get(slug=SLUGS["003"])
+    first = next(p for p in document.passages.order_by("position") if ". " in p.text)
+    url = reverse("admin:archive_passage_split", args=[first.pk])
+    at = first.text.index(". ") + 1
+    assert curator.post(url, {"at": str(at), "reason": "two arguments"}).status_code == 302
+    assert index_differences().total == 0
+    # Document order in search is the order of the text as it now stands.
+    listed = client.get(
+        "/api/search/",
+        {"document": document.slug, "sort": "document", "page_size": 100, "expand": "0"},
+    ).json()["results"]
+    assert [hit["n"] for hit in listed] == list(
+        document.passages.current().order_by("position").values_list("n", flat=True)
+    )
+
+
+def test_an_annotation_form_opened_from_a_passage_does_not_leak_to_another_curator(
+    curator, client, django_user_model
+):
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=4)
+    add = reverse("admin:archive_annotation_add")
+    opened = curator.get(add, {"passage": passage.pk}).content.decode()
+    assert passage.text[:60] in opened
+    other = django_user_model.objects.create_superuser("other", password="x")
+    client.force_login(other)
+    fresh = client.get(add).content.decode()
+    assert passage.text[:60] not in fresh
+    assert "Choose the passage and save" in fresh
+
+
+def test_documents_come_from_imports_and_are_unpublished_not_deleted(curator):
+    doc = Document.objects.get(slug=SLUGS["003"])
+    assert curator.get(reverse("admin:archive_document_add")).status_code == 403
+    assert curator.get(reverse("admin:archive_document_delete", args=[doc.pk])).status_code == 403
+
+
+def test_an_action_leaves_an_entry_in_the_objects_history(curator):
+    doc = Document.objects.get(slug=SLUGS["003"])
+    curator.post(
+        reverse("admin:archive_document_changelist"),
+        {"action": "unpublish", "_selected_action": [doc.pk]},
+    )
+    history = curator.get(reverse("admin:archive_document_history", args=[doc.pk]))
+    assert "Unpublished: hidden from readers." in history.content.decode()
