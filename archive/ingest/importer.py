@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
+from archive.aliases import resolve_document
 from archive.ingest.align import Change, align
 from archive.ingest.catalogue import Catalogue, CatalogueEntry
 from archive.ingest.language import detect_language
@@ -65,10 +66,11 @@ def web_address(url: str) -> str:
 
 
 def unique_slug(base: str) -> str:
-    """A slug not yet used by any document: base, or base-2, base-3, …"""
+    """A slug no document has or had (a former slug still leads to its document): base, or
+    base-2, base-3, …"""
     base = slugify(base)[:90].strip("-") or "document"
     slug, i = base, 1
-    while Document.objects.filter(slug=slug).exists():
+    while resolve_document(slug)[0]:
         i += 1
         slug = f"{base}-{i}"
     return slug
@@ -198,13 +200,15 @@ def import_file(path: Path, catalogue: Catalogue, *, dry_run: bool = False) -> I
         existing = Document.objects.filter(source_file=source.name).first()
         if existing and existing.checksum == source.checksum:
             return ImportResult(source.name, "unchanged", existing)
+        # The catalogue speaks only for a file's first import.
+        entry = None if existing else catalogue.entry_for(source.name)
         prepared = prepare(source)
         with transaction.atomic():
             if existing:
                 changes = revise_document(existing, prepared)
                 result = ImportResult(source.name, "revised", existing, changes)
             else:
-                document = create_document(prepared, catalogue.entry_for(source.name))
+                document = create_document(prepared, entry)
                 result = ImportResult(
                     source.name, "created", document, Counter({Change.NEW: len(prepared.segments)})
                 )
