@@ -1,7 +1,7 @@
 """Importing source files: read, segment and detect, then store as a new document or a revision."""
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,7 +228,8 @@ def import_file(path: Path, catalogue: Catalogue, *, dry_run: bool = False) -> I
 
 
 def source_files(paths: Iterable[Path]) -> list[Path]:
-    """The files named, and the visible files inside the folders named, in name order."""
+    """The files named, and the visible files inside the folders named, in name order; a file
+    named twice (itself and its folder) is listed once."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -242,7 +243,19 @@ def source_files(paths: Iterable[Path]) -> list[Path]:
             )
         else:
             files.append(path)
-    return files
+    unique: dict[Path, Path] = {}
+    for path in files:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def same_named(files: list[Path]) -> dict[Path, list[Path]]:
+    """Files that share their name with another file of the run, with all the files of that name.
+    A file name is a document's identity: the second would be taken for a revision of the first."""
+    by_name = defaultdict(list)
+    for path in files:
+        by_name[path.name].append(path)
+    return {path: group for group in by_name.values() if len(group) > 1 for path in group}
 
 
 def import_paths(
@@ -254,10 +267,19 @@ def import_paths(
 ) -> list[ImportResult]:
     """Import every source file under the given paths; one bad file does not stop the others."""
     files = source_files(paths)
+    twins = same_named(files)
     results = []
     for i, path in enumerate(files, 1):
         if not path.exists():
             result = ImportResult(path.name, "failed", error=f"no such file or folder: {path}")
+        elif path in twins:
+            result = ImportResult(
+                path.name,
+                "failed",
+                error=f"{len(twins[path])} files of this run are named {path.name} ("
+                + ", ".join(map(str, twins[path]))
+                + "); a file name identifies its document, so rename all but one",
+            )
         else:
             result = import_file(path, catalogue, dry_run=dry_run)
         results.append(result)

@@ -301,3 +301,25 @@ def test_a_slug_made_from_a_title_never_takes_a_former_slug(tmp_path, catalogue)
     source.write_text(EN, encoding="utf-8")
     [result] = import_paths([source], catalogue)
     assert result.document.slug == "rapallo-notes-2"
+
+
+def test_same_named_files_in_one_run_are_refused_with_both_paths(tmp_path, capsys):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "x.txt").write_text(RO, encoding="utf-8")
+    (tmp_path / "b" / "x.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "b" / "y.txt").write_text(EN, encoding="utf-8")
+    with pytest.raises(CommandError, match=r"2 of 3 files failed: x.txt, x.txt"):
+        call_command("import_documents", str(tmp_path / "a"), str(tmp_path / "b"))
+    out = capsys.readouterr().out
+    both = f"2 files of this run are named x.txt ({tmp_path}/a/x.txt, {tmp_path}/b/x.txt)"
+    assert out.count(both) == 2
+    assert not Document.objects.filter(source_file="x.txt").exists()
+    assert Document.objects.filter(source_file="y.txt").exists()
+
+
+def test_a_file_named_twice_in_one_run_is_imported_once(tmp_path, catalogue):
+    source = tmp_path / "rapallo.txt"
+    source.write_text(EN, encoding="utf-8")
+    [result] = import_paths([tmp_path, source], catalogue)
+    assert result.status == "created"
