@@ -1,7 +1,7 @@
 """Importing source files: read, segment and detect, then store as a new document or a revision."""
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
+from archive.aliases import resolve_document
 from archive.ingest.align import Change, align
 from archive.ingest.catalogue import Catalogue, CatalogueEntry
 from archive.ingest.language import detect_language
@@ -65,10 +66,11 @@ def web_address(url: str) -> str:
 
 
 def unique_slug(base: str) -> str:
-    """A slug not yet used by any document: base, or base-2, base-3, …"""
+    """A slug no document has or had (a former slug still leads to its document): base, or
+    base-2, base-3, …"""
     base = slugify(base)[:90].strip("-") or "document"
     slug, i = base, 1
-    while Document.objects.filter(slug=slug).exists():
+    while resolve_document(slug)[0]:
         i += 1
         slug = f"{base}-{i}"
     return slug
@@ -198,13 +200,15 @@ def import_file(path: Path, catalogue: Catalogue, *, dry_run: bool = False) -> I
         existing = Document.objects.filter(source_file=source.name).first()
         if existing and existing.checksum == source.checksum:
             return ImportResult(source.name, "unchanged", existing)
+        # The catalogue speaks only for a file's first import.
+        entry = None if existing else catalogue.entry_for(source.name)
         prepared = prepare(source)
         with transaction.atomic():
             if existing:
                 changes = revise_document(existing, prepared)
                 result = ImportResult(source.name, "revised", existing, changes)
             else:
-                document = create_document(prepared, catalogue.entry_for(source.name))
+                document = create_document(prepared, entry)
                 result = ImportResult(
                     source.name, "created", document, Counter({Change.NEW: len(prepared.segments)})
                 )
@@ -224,7 +228,8 @@ def import_file(path: Path, catalogue: Catalogue, *, dry_run: bool = False) -> I
 
 
 def source_files(paths: Iterable[Path]) -> list[Path]:
-    """The files named, and the visible files inside the folders named, in name order."""
+    """The files named, and the visible files inside the folders named, in name order; a file
+    named twice (itself and its folder) is listed once."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -238,7 +243,19 @@ def source_files(paths: Iterable[Path]) -> list[Path]:
             )
         else:
             files.append(path)
-    return files
+    unique: dict[Path, Path] = {}
+    for path in files:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
+
+
+def same_named(files: list[Path]) -> dict[Path, list[Path]]:
+    """Files that share their name with another file of the run, with all the files of that name.
+    A file name is a document's identity: the second would be taken for a revision of the first."""
+    by_name = defaultdict(list)
+    for path in files:
+        by_name[path.name].append(path)
+    return {path: group for group in by_name.values() if len(group) > 1 for path in group}
 
 
 def import_paths(
@@ -250,10 +267,19 @@ def import_paths(
 ) -> list[ImportResult]:
     """Import every source file under the given paths; one bad file does not stop the others."""
     files = source_files(paths)
+    twins = same_named(files)
     results = []
     for i, path in enumerate(files, 1):
         if not path.exists():
             result = ImportResult(path.name, "failed", error=f"no such file or folder: {path}")
+        elif path in twins:
+            result = ImportResult(
+                path.name,
+                "failed",
+                error=f"{len(twins[path])} files of this run are named {path.name} ("
+                + ", ".join(map(str, twins[path]))
+                + "); a file name identifies its document, so rename all but one",
+            )
         else:
             result = import_file(path, catalogue, dry_run=dry_run)
         results.append(result)

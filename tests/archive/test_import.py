@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from archive.ingest.catalogue import Catalogue
 from archive.ingest.importer import import_paths
-from archive.models import Document, Passage, PassageRevision
+from archive.models import Document, DocumentAlias, Passage, PassageRevision
 from tests.conftest import SEED, SLUGS, seed_text
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +184,142 @@ def test_dry_run_of_a_revised_source_reports_the_changes_and_stores_nothing(tmp_
     assert "revised soviet-nazi-relations-1930s — 6 kept, 0 revised, 1 new, 0 withdrawn" in out
     assert "Dry run: nothing was stored." in out
     assert snapshot() == before
+
+
+# Input is checked before anything is stored ---------------------------------------------------
+
+
+def seed_paragraph(key, start):
+    """A paragraph of a seed source, as the text of a new file."""
+    return next(line for line in seed_text(key).splitlines() if line.startswith(start)) + "\n"
+
+
+RO = seed_paragraph("001", "Relațiile dintre Germania și Uniunea Sovietică")
+EN = seed_paragraph("003", "Still, by the end of the 30s")
+
+
+def catalogue_file(tmp_path, text):
+    path = tmp_path / "catalogue.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def sources(tmp_path, **texts):
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    for name, text in texts.items():
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_catalogue_slug_that_is_not_url_safe_fails_only_its_file_and_pages_keep_working(
+    tmp_path, client, capsys
+):
+    folder = sources(tmp_path, bad=RO, good=EN)
+    path = catalogue_file(
+        tmp_path,
+        '[sources."bad.txt"]\nslug = "rapallo/1922"\n\n[sources."good.txt"]\nslug = "rapallo"\n',
+    )
+    with pytest.raises(CommandError, match=r"1 of 2 files failed: bad.txt"):
+        call_command("import_documents", str(folder), "--catalogue", str(path))
+    out = capsys.readouterr().out
+    entry = f"the catalogue {path}, entry bad.txt"
+    assert f"bad.txt: FAILED — {entry}: field slug: “rapallo/1922”: Enter a valid “slug”" in out
+    assert not Document.objects.filter(source_file="bad.txt").exists()
+    assert Document.objects.get(source_file="good.txt").slug == "rapallo"
+    for url in ["/", "/documents/", "/api/documents/", "/documents/rapallo/"]:
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ('slug = "rapallo treaty"', "field slug: “rapallo treaty”: Enter a valid “slug”"),
+        ('slug = "rapallo-ugovor-iz-1922"', None),
+        (f'slug = "{"r" * 101}"', "field slug: “rrr"),
+        ('language = "sr"', "field language: unknown language “sr” (the archive's are hr, ro, en"),
+        ('language = "Romanian"', "field language: unknown language “Romanian”"),
+        ("language = 7", "field language: give it as text in quotes"),
+        ('source_url = "javascript:alert(1)"', "field source_url: “javascript:alert(1)”"),
+        ('titel = "Rapallo"', "unknown fields titel (known: slug, title,"),
+        ('notes = "x"\nsource_date = 1922-04-16', "field source_date: give it as text in quotes"),
+    ],
+)
+def test_each_catalogue_field_is_checked_before_the_file_is_stored(tmp_path, entry, message):
+    path = catalogue_file(tmp_path, f'[sources."rapallo.txt"]\n{entry}\n')
+    source = tmp_path / "rapallo.txt"
+    source.write_text(RO, encoding="utf-8")
+    [result] = import_paths([source], Catalogue.load(path))
+    if message is None:
+        assert result.status == "created"
+        return
+    assert result.failed
+    assert result.error.startswith(f"the catalogue {path}, entry rapallo.txt: ")
+    assert message in result.error
+    assert not Document.objects.filter(source_file="rapallo.txt").exists()
+
+
+def test_two_catalogue_entries_may_not_claim_one_slug(tmp_path, capsys):
+    folder = sources(tmp_path, first=RO, second=EN, third=EN + "Again.\n")
+    path = catalogue_file(
+        tmp_path,
+        '[sources."first.txt"]\nslug = "rapallo"\n\n[sources."second.txt"]\nslug = "rapallo"\n',
+    )
+    with pytest.raises(CommandError, match=r"2 of 3 files failed: first.txt, second.txt"):
+        call_command("import_documents", str(folder), "--catalogue", str(path))
+    out = capsys.readouterr().out
+    assert "first.txt: FAILED — " in out and "is also claimed by the entry for second.txt" in out
+    assert "second.txt: FAILED — " in out and "is also claimed by the entry for first.txt" in out
+    stored = Document.objects.filter(source_file__in=["first.txt", "second.txt", "third.txt"])
+    assert list(stored.values_list("source_file", flat=True)) == ["third.txt"]
+
+
+def test_a_catalogue_slug_may_not_be_another_documents_now_or_before_its_rename(tmp_path):
+    pact = Document.objects.get(slug=SLUGS["002"])
+    DocumentAlias.objects.create(old_slug="nazi-soviet-pact", document=pact)
+    folder = sources(tmp_path, taken=RO, former=EN)
+    path = catalogue_file(
+        tmp_path,
+        f'[sources."taken.txt"]\nslug = "{SLUGS["002"]}"\n\n'
+        '[sources."former.txt"]\nslug = "nazi-soviet-pact"\n',
+    )
+    results = {r.name: r for r in import_paths([folder], Catalogue.load(path))}
+    assert results["taken.txt"].error.endswith(
+        f"field slug: “{SLUGS['002']}” is the slug {SEED['002']} already has"
+    )
+    assert results["former.txt"].error.endswith(
+        f"field slug: “nazi-soviet-pact” is the slug {SEED['002']} had before it was renamed"
+    )
+    assert Document.objects.get(slug=SLUGS["002"]) == pact
+    assert not Document.objects.filter(source_file__in=["taken.txt", "former.txt"]).exists()
+
+
+def test_a_slug_made_from_a_title_never_takes_a_former_slug(tmp_path, catalogue):
+    pact = Document.objects.get(slug=SLUGS["002"])
+    DocumentAlias.objects.create(old_slug="rapallo-notes", document=pact)
+    source = tmp_path / "Rapallo notes.txt"
+    source.write_text(EN, encoding="utf-8")
+    [result] = import_paths([source], catalogue)
+    assert result.document.slug == "rapallo-notes-2"
+
+
+def test_same_named_files_in_one_run_are_refused_with_both_paths(tmp_path, capsys):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "x.txt").write_text(RO, encoding="utf-8")
+    (tmp_path / "b" / "x.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "b" / "y.txt").write_text(EN, encoding="utf-8")
+    with pytest.raises(CommandError, match=r"2 of 3 files failed: x.txt, x.txt"):
+        call_command("import_documents", str(tmp_path / "a"), str(tmp_path / "b"))
+    out = capsys.readouterr().out
+    both = f"2 files of this run are named x.txt ({tmp_path}/a/x.txt, {tmp_path}/b/x.txt)"
+    assert out.count(both) == 2
+    assert not Document.objects.filter(source_file="x.txt").exists()
+    assert Document.objects.filter(source_file="y.txt").exists()
+
+
+def test_a_file_named_twice_in_one_run_is_imported_once(tmp_path, catalogue):
+    source = tmp_path / "rapallo.txt"
+    source.write_text(EN, encoding="utf-8")
+    [result] = import_paths([tmp_path, source], catalogue)
+    assert result.status == "created"
