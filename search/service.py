@@ -1,5 +1,6 @@
 """Running a search as the form describes it: results, highlights, facets, suggestion."""
 
+import dataclasses
 import heapq
 import math
 import threading
@@ -7,6 +8,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.utils.translation import gettext_lazy as _
 from haystack import connections
 from whoosh import query as wq
 
@@ -15,6 +17,7 @@ from search.analysis import STOP_WORDS, fold, split_words
 from search.backend import PassageSearchQuerySet
 from search.forms import YEAR_SPAN
 from search.highlight import mark, matches
+from search.indexing import passage_index
 from search.query import CompiledQuery, Expansion, build_query, parse_query
 from search.tagging import current_thesaurus
 
@@ -27,6 +30,9 @@ MAX_RESULT_WINDOW = 10_000
 FACET_ROWS = 100
 NOTE_LABELS = {"yes": "With curators’ notes", "no": "Without notes"}
 TEXT_FIELDS = ("text", "text_en", "text_ro", "text_hr")
+INDEX_UNBUILT = _(
+    "The search index is not built yet, so no passage can be found; please try later."
+)
 
 
 @dataclass
@@ -59,6 +65,8 @@ class SearchOutcome:
     notices: list[str] = field(default_factory=list)
     expansions: list[Expansion] = field(default_factory=list)
     searched: bool = False
+    # The index holds no passage yet while the archive has some (before the first rebuild).
+    index_unbuilt: bool = False
 
     @property
     def first(self) -> int:
@@ -189,6 +197,12 @@ def facet_lists(counts: dict, filters: dict, thesaurus, titles) -> dict[str, lis
     }
 
 
+def index_is_unbuilt() -> bool:
+    """Whether the index holds no passage although the archive has passages to find: a fresh
+    data folder before the first rebuild (searches then find nothing, and say why)."""
+    return backend().searcher().doc_count() == 0 and passage_index().index_queryset().exists()
+
+
 def suggest(compiled: CompiledQuery, count: int, filters) -> str | None:
     """A corrected query ("Did you mean …?") when the query found nothing or little."""
     clauses = [c for c in compiled.parsed.clauses if c.kind == "word"]
@@ -280,12 +294,19 @@ def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
     thesaurus = current_thesaurus()
     generation = backend().generation()
     key = cache_key(data, absolute, thesaurus, generation)
-    cached = RESULTS.get(key)
-    if cached is not None:
-        return cached
-    outcome = run_search(form, absolute, thesaurus, document_titles(generation))
-    RESULTS.put(key, outcome)
-    return outcome
+    outcome = RESULTS.get(key)
+    if outcome is None:
+        outcome = run_search(form, absolute, thesaurus, document_titles(generation))
+        RESULTS.put(key, outcome)
+    return for_reader(outcome)
+
+
+def for_reader(outcome: SearchOutcome) -> SearchOutcome:
+    """The outcome with what is said in the reader's language added (a copy: the cached
+    outcome is shared by readers of every language)."""
+    if not outcome.index_unbuilt:
+        return outcome
+    return dataclasses.replace(outcome, notices=[*outcome.notices, str(INDEX_UNBUILT)])
 
 
 def run_search(form, absolute, thesaurus, titles) -> SearchOutcome:
@@ -308,6 +329,7 @@ def run_search(form, absolute, thesaurus, titles) -> SearchOutcome:
     start = (outcome.page - 1) * outcome.page_size
     results = list(sqs[start : start + outcome.page_size])
     outcome.count = sqs.count()
+    outcome.index_unbuilt = not outcome.count and index_is_unbuilt()
     if outcome.page > 1 and start >= outcome.count:
         raise PageOutOfRange(outcome.page)
     terms = highlight_terms(compiled)
