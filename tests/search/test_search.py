@@ -1,5 +1,6 @@
 """Search against a real Whoosh index of the seed corpus: per language, facets, highlighting."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from archive.models import Document, Passage
+from search.service import RESULTS
 from tests.conftest import SLUGS, use_index
 
 pytestmark = pytest.mark.django_db
@@ -323,14 +325,24 @@ def test_a_repeated_search_is_answered_from_the_cache_until_the_index_changes(
     assert len(calls) > runs and again["count"] == first["count"] + 1
 
 
-def test_long_facets_list_the_values_with_most_hits_and_the_chosen_ones(client, monkeypatch):
+@pytest.fixture
+def empty_cache():
+    """No outcome cached before the test, and none it made (under patched settings) after."""
+    RESULTS.clear()
+    yield
+    RESULTS.clear()
+
+
+def test_long_facets_list_the_values_with_most_hits_and_the_chosen_ones(
+    client, monkeypatch, empty_cache
+):
     from search import service
 
     everything = api(client, q="Molotov", expand="0")["facets"]["document"]
     assert len(everything) > 2
     least = everything[-1]["value"]
     monkeypatch.setattr(service, "FACET_ROWS", 2)
-    service.RESULTS.entries.clear()
+    RESULTS.clear()
     top = api(client, q="Molotov", expand="0")["facets"]["document"]
     assert top == everything[:2]
     chosen = api(client, q="Molotov", expand="0", document=least)["facets"]["document"]
@@ -376,3 +388,29 @@ def test_check_index_reports_every_passage_missing_from_an_unbuilt_index(unbuilt
     with pytest.raises(CommandError, match="differences; run with --repair"):
         call_command("check_index", stdout=out)
     assert f"missing: {Passage.objects.published().count()} " in out.getvalue()
+
+
+LANGUAGE_NAMES = {  # Django's own translations of the language names
+    "en": {"hr": "Croatian", "ro": "Romanian", "en": "English"},
+    "hr": {"hr": "Hrvatski", "ro": "Rumunjski", "en": "Engleski"},
+    "ro": {"hr": "Croată", "ro": "Română", "en": "Engleză"},
+}
+
+
+def facet_labels(page: str, facet: str) -> set[str]:
+    section = re.search(rf'aria-labelledby="facet-{facet}">(.*?)</section>', page, re.S)[1]
+    return set(re.findall(r'<span class="facet-label">([^<]*)</span>', section))
+
+
+def test_facet_labels_are_in_each_readers_language_though_the_search_is_cached(client, empty_cache):
+    # The first reader's search is cached; the next ones must not get that reader's labels.
+    for language in ("hr", "en", "ro", "hr"):
+        data = client.get(
+            "/api/search/", {"q": "Molotov", "expand": "0"}, HTTP_ACCEPT_LANGUAGE=language
+        ).json()
+        labels = {row["value"]: row["label"] for row in data["facets"]["language"]}
+        assert labels == LANGUAGE_NAMES[language]
+        page = client.get(
+            "/search/", {"q": "Molotov", "expand": "0"}, HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        assert facet_labels(page, "language") == set(LANGUAGE_NAMES[language].values())
