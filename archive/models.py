@@ -270,6 +270,12 @@ class Passage(models.Model):
     def effective_language(self) -> str:
         return self.language or self.document.language
 
+    @property
+    def readable(self) -> bool:
+        """Whether readers may open the passage: its document is published (a withdrawn
+        passage stays readable at its URL)."""
+        return self.document.published
+
     def concept_slugs(self) -> list[str]:
         """The concepts this passage is tagged with (rejected tags left out)."""
         return sorted(tag.concept.slug for tag in self.concept_tags.all() if not tag.rejected)
@@ -695,6 +701,13 @@ class Annotation(models.Model):
     @property
     def tag_list(self) -> list[str]:
         return [t.strip() for t in self.tags.split(",") if t.strip()]
+
+    @property
+    def readable_link(self) -> "Passage | None":
+        """The linked passage if readers may open it; a link into an unpublished document is
+        kept for curators but shown to no reader."""
+        link = self.link_passage
+        return link if link is not None and link.readable else None
 
 
 class AnnotationChange(models.Model):

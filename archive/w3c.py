@@ -1,7 +1,9 @@
 """Annotations as W3C Web Annotations (JSON-LD): export, collections with paging, and import.
 
 The archive's own terms (status) travel under the `archive:` prefix, declared in the context only
-when used, so that a public export is plain Web Annotation JSON-LD.
+when used, so that a public export is plain Web Annotation JSON-LD. A public export (the API, and
+`export_annotations` without `--all-statuses`) leaves out links to passages readers may not open;
+a curator's export with statuses keeps them.
 """
 
 import re
@@ -74,7 +76,8 @@ def resource(url: str, purpose: str) -> dict:
 
 
 def annotation_to_w3c(annotation: Annotation, base_url: str, *, include_status=False) -> dict:
-    """One annotation as a W3C Web Annotation (JSON-LD)."""
+    """One annotation as a W3C Web Annotation (JSON-LD); `include_status` makes it a curator's
+    export (its status kept, and a link to a passage readers may not open too)."""
     base_url = base_url.rstrip("/")
     data = {
         "@context": context(include_status, base_url),
@@ -103,8 +106,11 @@ def annotation_to_w3c(annotation: Annotation, base_url: str, *, include_status=F
     bodies += [
         {"type": "TextualBody", "purpose": "tagging", "value": t} for t in annotation.tag_list
     ]
-    if annotation.link_passage:
-        bodies.append(resource(passage_url(annotation.link_passage, base_url), "linking"))
+    # A curator's export (statuses kept) holds every link, so that an import restores it; what
+    # readers get never names a passage they may not open.
+    link = annotation.link_passage if include_status else annotation.readable_link
+    if link:
+        bodies.append(resource(passage_url(link, base_url), "linking"))
     if annotation.link_concept:
         bodies.append(resource(concept_url(annotation.link_concept, base_url), "identifying"))
     if bodies:

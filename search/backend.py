@@ -25,7 +25,7 @@ from whoosh.idsets import DocIdSet
 from search.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS
 from search.evaluation import Evaluator, Scored, Unsupported
 from search.facets import FACET_FIELDS, FacetArrays
-from search.postings import IndexArrays
+from search.postings import IndexArrays, segment_readers
 
 
 class MaskIdSet(DocIdSet):
@@ -336,7 +336,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         index of several segments compares the word with every term instead."""
         field = self.content_field_name
         reader = self.searcher().reader()
-        leaves = [reader] if reader.is_atomic() else [leaf for leaf, _ in reader.leaf_readers()]
+        leaves = [leaf for leaf, _ in segment_readers(reader)]
         candidates = {w for leaf in leaves for w in leaf.terms_within(field, word, 2, prefix=1)}
         candidates.discard(word)
         if not candidates:

@@ -15,12 +15,14 @@ from pickle import loads
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.formats import Positions
+from whoosh.reading import EmptyReader
 from whoosh.util.numeric import byte_to_length
 
 # Whoosh stores a document's field length as one byte; this table turns bytes into lengths.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 EMPTY_IDS = np.empty(0, dtype=np.int64)
 EMPTY_FLOATS = np.empty(0, dtype=np.float64)
+EMPTY_BYTES = np.empty(0, dtype=np.uint8)
 
 
 @dataclass
@@ -82,6 +84,15 @@ class SegmentCache:
 SEGMENTS = SegmentCache()
 
 
+def segment_readers(reader) -> list[tuple]:
+    """(segment reader, number of its first document) for each segment the reader sees; none
+    for an index without segments (never built, or emptied), which Whoosh reads as one
+    EmptyReader."""
+    if isinstance(reader, EmptyReader):
+        return []
+    return [(reader, 0)] if reader.is_atomic() else list(reader.leaf_readers())
+
+
 class IndexArrays:
     """Posting lists, field lengths and deletions of one searcher's view of the index. Lengths
     are read when the searcher is opened, from `SEGMENTS` for segments read before."""
@@ -89,7 +100,7 @@ class IndexArrays:
     def __init__(self, searcher):
         self.searcher = searcher
         reader = searcher.reader()
-        self.leaves = [(reader, 0)] if reader.is_atomic() else list(reader.leaf_readers())
+        self.leaves = segment_readers(reader)
         self.doc_count_all = reader.doc_count_all()
         self.live = np.ones(self.doc_count_all, dtype=bool)
         for leaf, offset in self.leaves:
@@ -185,7 +196,7 @@ class IndexArrays:
                 SEGMENTS.get(leaf, f"lengths:{fieldname}", lambda lf: _leaf_lengths(lf, fieldname))
                 for leaf, _ in self.leaves
             ]
-            lengths = np.concatenate(parts) if parts else EMPTY_FLOATS
+            lengths = np.concatenate(parts) if parts else EMPTY_BYTES
             self._lengths[fieldname] = LENGTH_OF_BYTE[lengths]
         return self._lengths[fieldname]
 

@@ -1,5 +1,6 @@
 """Running a search as the form describes it: results, highlights, facets, suggestion."""
 
+import dataclasses
 import heapq
 import math
 import threading
@@ -7,6 +8,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.utils.translation import gettext_lazy as _
 from haystack import connections
 from whoosh import query as wq
 
@@ -15,6 +17,7 @@ from search.analysis import STOP_WORDS, fold, split_words
 from search.backend import PassageSearchQuerySet
 from search.forms import YEAR_SPAN
 from search.highlight import mark, matches
+from search.indexing import passage_index
 from search.query import CompiledQuery, Expansion, build_query, parse_query
 from search.tagging import current_thesaurus
 
@@ -25,8 +28,11 @@ MAX_RESULT_WINDOW = 10_000
 # A facet lists at most this many values, those with most hits (a broad search over a large
 # archive would otherwise list every document); chosen values are always listed.
 FACET_ROWS = 100
-NOTE_LABELS = {"yes": "With curators’ notes", "no": "Without notes"}
+NOTE_LABELS = {"yes": _("With curators’ notes"), "no": _("Without notes")}
 TEXT_FIELDS = ("text", "text_en", "text_ro", "text_hr")
+INDEX_UNBUILT = _(
+    "The search index is not built yet, so no passage can be found; please try later."
+)
 
 
 @dataclass
@@ -59,6 +65,8 @@ class SearchOutcome:
     notices: list[str] = field(default_factory=list)
     expansions: list[Expansion] = field(default_factory=list)
     searched: bool = False
+    # The index holds no passage yet while the archive has some (before the first rebuild).
+    index_unbuilt: bool = False
 
     @property
     def first(self) -> int:
@@ -134,12 +142,12 @@ def document_titles(generation) -> dict[str, str]:
     return dict(Document.objects.values_list("slug", "title"))
 
 
-def facet_lists(counts: dict, filters: dict, thesaurus, titles) -> dict[str, list[dict]]:
-    """Facet counts as {"value", "label", "count", "selected"} lists, in a useful order."""
-    languages = dict(Language.choices)
+def facet_rows(counts: dict, filters: dict) -> dict[str, list[dict]]:
+    """Facet counts as {"value", "count", "selected"} rows, most hits first: the same for
+    readers of every language (`labelled` adds the labels)."""
     fields = counts.get("fields", {})
 
-    def entries(field_name, label_of):
+    def rows(field_name):
         selected = set(filters.get(field_name, []))
         pairs = fields.get(field_name, [])
         if len(pairs) > FACET_ROWS:
@@ -147,46 +155,48 @@ def facet_lists(counts: dict, filters: dict, thesaurus, titles) -> dict[str, lis
             top = heapq.nlargest(FACET_ROWS, pairs, key=lambda pair: pair[1])
             kept = {value for value, _ in top}
             pairs = top + [p for p in pairs if p[0] in selected and p[0] not in kept]
-        rows = [
-            {
-                "value": value,
-                "label": str(label_of(value)),
-                "count": n,
-                "selected": value in selected,
-            }
-            for value, n in pairs
-        ]
-        return rows
+        found = [{"value": v, "count": n, "selected": v in selected} for v, n in pairs]
+        return sorted(found, key=lambda row: -row["count"])
 
     years = {int(v): n for v, n in fields.get("years", [])}
     selected_years = set(filters.get("years", []))
     return {
-        "language": sorted(
-            entries("language", lambda v: languages.get(v, v)), key=lambda r: -r["count"]
-        ),
-        "document": sorted(
-            entries("document", lambda v: titles.get(v, v)), key=lambda r: -r["count"]
-        ),
+        "language": rows("language"),
+        "document": rows("document"),
         "year": [
-            {
-                "value": str(y),
-                "label": str(y),
-                "count": years.get(y, 0),
-                "selected": str(y) in selected_years,
-            }
+            {"value": str(y), "count": years.get(y, 0), "selected": str(y) in selected_years}
             for y in range(YEAR_SPAN[0], YEAR_SPAN[1] + 1)
         ],
-        "concept": sorted(
-            entries("concepts", lambda v: next(iter(thesaurus.preferred_labels(v)), v)),
-            key=lambda r: (-r["count"], r["label"]),
-        ),
-        "annotated": [
-            row
-            for row in entries("annotated", lambda v: NOTE_LABELS.get(v, v))
-            if row["value"] == "yes"
-        ],
-        "note_tag": sorted(entries("note_tags", str), key=lambda r: (-r["count"], r["label"])),
+        "concept": rows("concepts"),
+        "annotated": [row for row in rows("annotated") if row["value"] == "yes"],
+        "note_tag": rows("note_tags"),
     }
+
+
+def labelled(facets: dict[str, list[dict]], thesaurus, titles) -> dict[str, list[dict]]:
+    """Facet rows with their labels in the reader's interface language; concepts and note tags
+    with as many hits listed by label."""
+    languages = dict(Language.choices)
+    label_of = {
+        "language": lambda v: languages.get(v, v),
+        "document": lambda v: titles.get(v, v),
+        "year": str,
+        "concept": lambda v: next(iter(thesaurus.preferred_labels(v)), v),
+        "annotated": lambda v: NOTE_LABELS.get(v, v),
+        "note_tag": str,
+    }
+    found = {}
+    for name, rows in facets.items():
+        found[name] = [{**row, "label": str(label_of[name](row["value"]))} for row in rows]
+        if name in ("concept", "note_tag"):
+            found[name].sort(key=lambda row: (-row["count"], row["label"]))
+    return found
+
+
+def index_is_unbuilt() -> bool:
+    """Whether the index holds no passage although the archive has passages to find: a fresh
+    data folder before the first rebuild (searches then find nothing, and say why)."""
+    return backend().searcher().doc_count() == 0 and passage_index().index_queryset().exists()
 
 
 def suggest(compiled: CompiledQuery, count: int, filters) -> str | None:
@@ -227,7 +237,8 @@ def surface_form(folded_word: str) -> str:
 class ResultCache:
     """The latest outcomes of this process, keyed by what was asked and the index's state, so
     paging back and refining answer at once; any index change makes every key new. Outcomes
-    are shared, not copied: callers must not change them (the views build what they add)."""
+    are shared, not copied: callers must not change them (the views build what they add), and
+    they hold no words of an interface language (`for_reader` adds those per request)."""
 
     def __init__(self, size: int = 256, rows: int = 100_000):
         self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
@@ -245,6 +256,11 @@ class ResultCache:
                 return None
             self.entries.move_to_end(key)
             return self.entries[key]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.held = 0
 
     def put(self, key, outcome) -> None:
         with self.lock:
@@ -280,15 +296,24 @@ def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
     thesaurus = current_thesaurus()
     generation = backend().generation()
     key = cache_key(data, absolute, thesaurus, generation)
-    cached = RESULTS.get(key)
-    if cached is not None:
-        return cached
-    outcome = run_search(form, absolute, thesaurus, document_titles(generation))
-    RESULTS.put(key, outcome)
-    return outcome
+    titles = document_titles(generation)
+    outcome = RESULTS.get(key)
+    if outcome is None:
+        outcome = run_search(form, absolute, thesaurus)
+        RESULTS.put(key, outcome)
+    return for_reader(outcome, thesaurus, titles)
 
 
-def run_search(form, absolute, thesaurus, titles) -> SearchOutcome:
+def for_reader(outcome: SearchOutcome, thesaurus, titles) -> SearchOutcome:
+    """The outcome with facet labels and notices in the reader's interface language (a copy:
+    the cached outcome is shared by readers of every language, so it holds none of them)."""
+    notices = [*outcome.notices, str(INDEX_UNBUILT)] if outcome.index_unbuilt else outcome.notices
+    return dataclasses.replace(
+        outcome, facets=labelled(outcome.facets, thesaurus, titles), notices=notices
+    )
+
+
+def run_search(form, absolute, thesaurus) -> SearchOutcome:
     data = form.cleaned_data
     filters = form.filters()
     outcome = SearchOutcome(
@@ -308,11 +333,12 @@ def run_search(form, absolute, thesaurus, titles) -> SearchOutcome:
     start = (outcome.page - 1) * outcome.page_size
     results = list(sqs[start : start + outcome.page_size])
     outcome.count = sqs.count()
+    outcome.index_unbuilt = not outcome.count and index_is_unbuilt()
     if outcome.page > 1 and start >= outcome.count:
         raise PageOutOfRange(outcome.page)
     terms = highlight_terms(compiled)
     outcome.hits = [make_hit(r, terms, absolute) for r in results]
-    outcome.facets = facet_lists(sqs.facet_counts(), filters, thesaurus, titles)
+    outcome.facets = facet_rows(sqs.facet_counts(), filters)
     if compiled.query is not None:
         outcome.suggestion = suggest(compiled, outcome.count, filters)
     return outcome

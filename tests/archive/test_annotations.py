@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from archive.annotations import render_body, save_annotation
 from archive.ingest.importer import import_paths
-from archive.models import Annotation, AnnotationChange, Passage
+from archive.models import Annotation, AnnotationChange, Document, Passage
 from tests.conftest import SEED, SLUGS, seed_text
 from tests.helpers import form_data
 
@@ -91,6 +91,27 @@ def test_drafts_are_hidden_from_the_api_and_search(
     facets = client.get("/api/search/", {"q": "pact"}).json()["facets"]
     assert {"value": "yes", "label": "With curators’ notes", "count": 1} in facets["annotated"]
     assert {"value": "pact", "label": "pact", "count": 1} in facets["note_tag"]
+
+
+def test_a_link_to_a_passage_readers_cannot_open_is_left_out_and_the_note_stays(client):
+    hidden = Passage.objects.get(document__slug=SLUGS["000"], n=17)
+    shown = Passage.objects.get(document__slug=SLUGS["002"], n=1)
+    annotate(
+        essay(4),
+        "Litinov",
+        body="Compare the Zagreb copy.",
+        motivation="linking",
+        link_passage=hidden,
+    )
+    annotate(essay(4), "Molotov", body="The pact itself.", motivation="linking", link_passage=shown)
+    Document.objects.filter(slug=SLUGS["000"]).update(published=False)
+    shown.withdraw()  # still readable at its URL, so still linked
+    page = client.get(essay(4).get_absolute_url()).content.decode()
+    assert "Compare the Zagreb copy." in page and "The pact itself." in page
+    assert SLUGS["000"] not in page
+    assert f'<a href="{shown.get_absolute_url()}">{shown.ref}</a>' in page
+    api = client.get(f"/api/documents/{SLUGS['003']}/4/").content.decode()
+    assert "Compare the Zagreb copy." in api and SLUGS["000"] not in api
 
 
 def reimport_essay(tmp_path, catalogue, change):

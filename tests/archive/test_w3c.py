@@ -13,7 +13,14 @@ from django.core.management.base import CommandError
 
 from archive.anchoring import context
 from archive.annotations import delete_annotation, save_annotation
-from archive.models import Annotation, AnnotationChange, Concept, DocumentAlias, Passage
+from archive.models import (
+    Annotation,
+    AnnotationChange,
+    Concept,
+    Document,
+    DocumentAlias,
+    Passage,
+)
 from archive.w3c import ANNO_CONTEXT, MEDIA_TYPE, w3c_to_annotation
 from tests.conftest import SLUGS
 
@@ -417,3 +424,32 @@ def test_unusable_annotations_raise_clear_errors(change, message):
     good = json.loads(FIXTURE.read_text(encoding="utf-8"))["first"]["items"][0]
     with pytest.raises(ValueError, match=message):
         w3c_to_annotation({**good, **change})
+
+
+def test_a_link_to_an_unpublished_passage_is_left_out_of_public_output_not_the_backup(client):
+    link = annotate(
+        f"{SLUGS['002']}:1",
+        "Secret Protocol",
+        motivation="linking",
+        body="The Croatian translation.",
+        link_passage=passage(f"{SLUGS['000']}:17"),
+    )
+    Document.objects.filter(slug=SLUGS["000"]).update(published=False)
+    one = client.get(f"/api/annotations/{link.uuid}/").json()
+    assert [b.get("value") for b in one["body"]] == ["The Croatian translation."]
+    public = [
+        client.get(f"/api/annotations/{link.uuid}/").content.decode(),
+        client.get("/api/annotations/").content.decode(),
+        client.get("/api/annotations/", {"page": 1}).content.decode(),
+        run("export_annotations", "-"),
+    ]
+    for output in public:
+        assert "The Croatian translation." in output and SLUGS["000"] not in output
+    # A curator's backup keeps the link, so that importing it restores the annotation whole.
+    backup = json.loads(run("export_annotations", "-", "--all-statuses"))
+    [item] = backup["first"]["items"]
+    assert {
+        "type": "SpecificResource",
+        "purpose": "linking",
+        "source": f"http://127.0.0.1:8000/documents/{SLUGS['000']}/17/",
+    } in item["body"]

@@ -1,9 +1,16 @@
 """Search against a real Whoosh index of the seed corpus: per language, facets, highlighting."""
 
+import re
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import override_settings
 
-from tests.conftest import SLUGS
+from archive.models import Document, Passage
+from search.service import RESULTS
+from tests.conftest import SLUGS, use_index
 
 pytestmark = pytest.mark.django_db
 
@@ -318,15 +325,92 @@ def test_a_repeated_search_is_answered_from_the_cache_until_the_index_changes(
     assert len(calls) > runs and again["count"] == first["count"] + 1
 
 
-def test_long_facets_list_the_values_with_most_hits_and_the_chosen_ones(client, monkeypatch):
+@pytest.fixture
+def empty_cache():
+    """No outcome cached before the test, and none it made (under patched settings) after."""
+    RESULTS.clear()
+    yield
+    RESULTS.clear()
+
+
+def test_long_facets_list_the_values_with_most_hits_and_the_chosen_ones(
+    client, monkeypatch, empty_cache
+):
     from search import service
 
     everything = api(client, q="Molotov", expand="0")["facets"]["document"]
     assert len(everything) > 2
     least = everything[-1]["value"]
     monkeypatch.setattr(service, "FACET_ROWS", 2)
-    service.RESULTS.entries.clear()
+    RESULTS.clear()
     top = api(client, q="Molotov", expand="0")["facets"]["document"]
     assert top == everything[:2]
     chosen = api(client, q="Molotov", expand="0", document=least)["facets"]["document"]
     assert [row["value"] for row in chosen][-1] == least and len(chosen) == 3
+
+
+@pytest.fixture
+def unbuilt_index(tmp_path, session_index):
+    """A data folder whose index no rebuild has filled yet (its folder not even made)."""
+    use_index(tmp_path / "whoosh" / "index")
+    yield
+    use_index(session_index)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "Molotov"},
+        {"q": "Molotv"},  # looks for a suggestion
+        {"q": "Molo* -Hitler"},
+        {"q": '"spheres of influence"'},
+        {"language": "hr"},
+        {"q": "Molotov", "sort": "document"},
+    ],
+)
+def test_before_the_index_is_built_searches_find_nothing_and_say_why(client, unbuilt_index, params):
+    data = api(client, **params)
+    assert data["count"] == 0 and data["results"] == [] and data["suggestion"] is None
+    assert "The search index is not built yet" in " ".join(data["notices"])
+    page = client.get("/search/", params)
+    assert page.status_code == 200
+    assert "The search index is not built yet" in page.content.decode()
+
+
+def test_an_empty_archive_with_an_empty_index_just_finds_nothing(client, unbuilt_index):
+    Document.objects.all().delete()
+    data = api(client, q="Molotov")
+    assert data["count"] == 0 and data["notices"] == []
+
+
+def test_check_index_reports_every_passage_missing_from_an_unbuilt_index(unbuilt_index):
+    out = StringIO()
+    with pytest.raises(CommandError, match="differences; run with --repair"):
+        call_command("check_index", stdout=out)
+    assert f"missing: {Passage.objects.published().count()} " in out.getvalue()
+
+
+LANGUAGE_NAMES = {  # Django's own translations of the language names
+    "en": {"hr": "Croatian", "ro": "Romanian", "en": "English"},
+    "hr": {"hr": "Hrvatski", "ro": "Rumunjski", "en": "Engleski"},
+    "ro": {"hr": "Croată", "ro": "Română", "en": "Engleză"},
+}
+
+
+def facet_labels(page: str, facet: str) -> set[str]:
+    section = re.search(rf'aria-labelledby="facet-{facet}">(.*?)</section>', page, re.S)[1]
+    return set(re.findall(r'<span class="facet-label">([^<]*)</span>', section))
+
+
+def test_facet_labels_are_in_each_readers_language_though_the_search_is_cached(client, empty_cache):
+    # The first reader's search is cached; the next ones must not get that reader's labels.
+    for language in ("hr", "en", "ro", "hr"):
+        data = client.get(
+            "/api/search/", {"q": "Molotov", "expand": "0"}, HTTP_ACCEPT_LANGUAGE=language
+        ).json()
+        labels = {row["value"]: row["label"] for row in data["facets"]["language"]}
+        assert labels == LANGUAGE_NAMES[language]
+        page = client.get(
+            "/search/", {"q": "Molotov", "expand": "0"}, HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        assert facet_labels(page, "language") == set(LANGUAGE_NAMES[language].values())
