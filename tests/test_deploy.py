@@ -354,6 +354,10 @@ def test_gunicorn_believes_a_forwarded_scheme_only_behind_a_proxy(tmp_path):
     with gunicorn(env(tmp_path, ARCHIVE_BEHIND_PLAIN_HTTP="1")) as base:
         assert [scheme_seen(base, claim) for claim in claims] == ["https", "http", "http"]
         assert scheme_seen(base, {}) == "http"
+        # Nor may a client move the archive under another path.
+        status, _, body = fetch(base + "/api/annotations/", {"SCRIPT_NAME": "/api"})
+        assert status == 200, body
+        assert json.loads(body)["id"] == base + "/api/annotations/"
 
 
 def test_in_production_without_a_proxy_a_claimed_https_is_still_redirected(tmp_path):
