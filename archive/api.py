@@ -4,12 +4,11 @@ from functools import wraps
 
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from archive.aliases import resolve_document
 from archive.annotations import published_for, render_body
 from archive.models import Document, Passage, PassageAlias
+from archive.views import Moved, moved_to, published_document
 
 
 def document_json(document: Document, request) -> dict:
@@ -100,14 +99,8 @@ def documents(request):
 
 @json_view
 def passage(request, slug, n):
-    document, former = resolve_document(slug)
-    if document and former:
-        return HttpResponsePermanentRedirect(
-            reverse("api:passage", kwargs={"slug": document.slug, "n": n})
-        )
-    found = get_object_or_404(
-        Passage.objects.select_related("document").filter(document__published=True),
-        document__slug=slug,
-        n=n,
-    )
-    return passage_json(found, request)
+    try:
+        document = published_document(slug)
+    except Moved as moved:
+        return moved_to(request, moved.document, "api:passage", n=n)
+    return passage_json(get_object_or_404(document.passages, n=n), request)

@@ -26,10 +26,15 @@ BABEL_NAMES = {
     "de": "ngerman",
     "ru": "russian",
 }
-LATEX_SPECIALS = str.maketrans(
-    {char: "\\" + char for char in "{}$&#%_"}
-    | {"\\": r"\textbackslash{}", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
-)
+LATEX_SPECIALS = {char: "\\" + char for char in "{}$&#%_"} | {
+    "\\": r"\textbackslash{}",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+}
+# BibTeX counts every brace, backslash or not, to find where a value ends: a brace without its
+# partner would end the value early or swallow the fields after it. Paired braces stay \{ \},
+# a lone one becomes the command LaTeX's own \{ and \} print in running text.
+LONE_BRACES = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 DATE_PARTS = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 
 
@@ -186,9 +191,28 @@ def passage_citation(passage: Passage, url: str, **options: Unpack[CiteOptions])
     return " ".join(parts)
 
 
+def lone_braces(text: str) -> set[int]:
+    """Where the text has a brace without its partner."""
+    opened, lone = [], set()
+    for at, char in enumerate(text):
+        if char == "{":
+            opened.append(at)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                lone.add(at)
+    return lone.union(opened)
+
+
 def latex(text: str) -> str:
-    """Text with LaTeX's special characters escaped, for a BibTeX field."""
-    return squash(text).translate(LATEX_SPECIALS)
+    """Text with LaTeX's special characters escaped, for a BibTeX field whose braces balance."""
+    text = squash(text)
+    lone = lone_braces(text)
+    return "".join(
+        LONE_BRACES[char] if at in lone else LATEX_SPECIALS.get(char, char)
+        for at, char in enumerate(text)
+    )
 
 
 def bibtex(passage: Passage, url: str, **options: Unpack[CiteOptions]) -> str:

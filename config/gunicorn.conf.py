@@ -6,6 +6,10 @@ explains them.
 
 import os
 
+# Whether a TLS proxy is in front, read as Django reads it (this also stops a misconfigured
+# production start here, with the reason).
+from config.settings import BEHIND_PLAIN_HTTP
+
 wsgi_app = "config.wsgi:application"
 bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
 
@@ -29,6 +33,16 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
 limit_request_line = 4094
 limit_request_fields = 50
 limit_request_field_size = 8190
+
+# Gunicorn would take the word of any client on this machine that its request came over HTTPS
+# (X-Forwarded-Proto, -Ssl, -Protocol) or under another SCRIPT_NAME. Only the TLS proxy may say
+# so, and only in the header it overwrites, the one Django reads (config/settings.py).
+if BEHIND_PLAIN_HTTP:
+    secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+else:
+    secure_scheme_headers = {}
+    forwarded_allow_ips = ""
+forwarder_headers = ""
 
 # The access log goes to stdout and errors to stderr, for journald or a container's log.
 accesslog = "-"

@@ -1,6 +1,7 @@
 """Running as a service: production settings, security headers, login throttling, request limits,
 and gunicorn serving pages and static files with DEBUG off."""
 
+import json
 import os
 import re
 import runpy
@@ -11,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -252,24 +254,29 @@ def free_port():
         return sock.getsockname()[1]
 
 
+class KeepRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects are answers to look at, not to follow (they may lead off this machine)."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(KeepRedirects)
+
+
 def fetch(url, headers=None):
     request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with OPENER.open(request, timeout=10) as response:
             return response.status, response.headers, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()
 
 
-@pytest.fixture
-def production_server(tmp_path):
-    """Gunicorn serving an empty archive as in production, behind a TLS proxy, on a free port."""
-    environ = production(
-        tmp_path,
-        ARCHIVE_BEHIND_PLAIN_HTTP="1",
-        WEB_CONCURRENCY="1",
-        PORT=str(free_port()),
-    )
+@contextmanager
+def gunicorn(environ):
+    """Gunicorn serving an empty archive in that environment on a free port; yields its address."""
+    environ = {**environ, "WEB_CONCURRENCY": "1", "PORT": str(free_port())}
     for step in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
         result = manage(*step, "--verbosity", "0", environ=environ)
         assert result.returncode == 0, result.stderr
@@ -290,9 +297,25 @@ def production_server(tmp_path):
         except OSError:
             assert server.poll() is None, server.stdout.read()
             time.sleep(0.2)
-    yield base
-    server.terminate()
-    server.wait(timeout=40)
+    try:
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=40)
+
+
+@pytest.fixture
+def production_server(tmp_path):
+    """Gunicorn serving an empty archive as in production, behind a TLS proxy."""
+    with gunicorn(production(tmp_path, ARCHIVE_BEHIND_PLAIN_HTTP="1")) as base:
+        yield base
+
+
+def scheme_seen(base, headers):
+    """The scheme the archive took a request with these headers to have come by."""
+    status, _, body = fetch(base + "/api/annotations/", headers)
+    assert status == 200, body
+    return json.loads(body)["id"].partition("://")[0]
 
 
 def test_gunicorn_serves_pages_and_static_files_in_production(production_server):
@@ -316,3 +339,30 @@ def test_gunicorn_serves_pages_and_static_files_in_production(production_server)
     # An overlong URL is refused by gunicorn before Django sees it.
     status, _, _ = fetch(production_server + "/search/?q=" + "x" * 5000, proxied)
     assert status in (400, 414)
+
+
+def test_gunicorn_believes_a_forwarded_scheme_only_behind_a_proxy(tmp_path):
+    # A client on the same machine (or a proxy that passes the header on) claims HTTPS.
+    claims = [
+        {"X-Forwarded-Proto": "https"},
+        {"X-Forwarded-Ssl": "on"},
+        {"X-Forwarded-Protocol": "ssl"},
+    ]
+    with gunicorn(env(tmp_path)) as base:
+        assert [scheme_seen(base, claim) for claim in claims] == ["http", "http", "http"]
+    # Behind the proxy, only the header it overwrites counts.
+    with gunicorn(env(tmp_path, ARCHIVE_BEHIND_PLAIN_HTTP="1")) as base:
+        assert [scheme_seen(base, claim) for claim in claims] == ["https", "http", "http"]
+        assert scheme_seen(base, {}) == "http"
+        # Nor may a client move the archive under another path.
+        status, _, body = fetch(base + "/api/annotations/", {"SCRIPT_NAME": "/api"})
+        assert status == 200, body
+        assert json.loads(body)["id"] == base + "/api/annotations/"
+
+
+def test_in_production_without_a_proxy_a_claimed_https_is_still_redirected(tmp_path):
+    with gunicorn(production(tmp_path)) as base:
+        claim = {"Host": "archive.example.org", "X-Forwarded-Proto": "https"}
+        status, headers, _ = fetch(base + "/documents/", claim)
+    assert status == 301
+    assert headers["Location"] == "https://archive.example.org/documents/"

@@ -88,8 +88,14 @@
     }
   }
 
-  // The quote a URL fragment names: {exact} or {start, end}, with prefix and suffix; or null.
+  // The quote a URL fragment names: {start, end, prefix, suffix}; null if it names no words, so
+  // that a malformed or blank selector in a link is ignored.
   function quoteFromHash(hash) {
+    const quote = namedQuote(hash);
+    return quote && squash(quote.start).trim() ? quote : null;
+  }
+
+  function namedQuote(hash) {
     const selector = /^#selector\((.*)\)$/.exec(hash);
     if (selector) {
       const values = {};

@@ -2,6 +2,7 @@
 
 import pytest
 
+from archive.aliases import rename_document
 from archive.models import Document, Passage
 from tests.conftest import SLUGS
 
@@ -46,6 +47,22 @@ def test_unknown_passage_is_a_json_404(client):
     assert response.status_code == 404
     assert "error" in response.json()
     assert client.get("/api/documents/nope/1/").status_code == 404
+
+
+def test_a_renamed_document_redirects_keeping_the_query(client):
+    document = Document.objects.get(slug=SLUGS["003"])
+    rename_document(document, "soviet-nazi-relations-essay")
+    response = client.get(f"/api/documents/{SLUGS['003']}/2/?rev=1")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/documents/soviet-nazi-relations-essay/2/?rev=1"
+    assert client.get(response["Location"]).json()["ref"] == "soviet-nazi-relations-essay:2"
+    # An unpublished document is not found under either slug, as on the reader pages.
+    document.published = False
+    document.save()
+    for slug in (SLUGS["003"], "soviet-nazi-relations-essay"):
+        response = client.get(f"/api/documents/{slug}/2/")
+        assert response.status_code == 404
+        assert "error" in response.json()
 
 
 def test_api_needs_no_login_and_is_read_only(client):

@@ -3,6 +3,7 @@ back by a real parser (bibtexparser, rispy, citeproc-py, jsonschema), the view t
 and the "Cite this passage" box."""
 
 import json
+import re
 import warnings
 from datetime import date
 
@@ -21,6 +22,7 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from django.template.loader import render_to_string
 from lxml import html
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from archive.aliases import rename_document
 from archive.citation import (
@@ -108,13 +110,45 @@ def croatian() -> Passage:
     return Passage.objects.select_related("document").get(document__slug=SLUGS["000"], n=1)
 
 
+def latex_decoder() -> LatexNodes2Text:
+    """bibtexparser's LaTeX decoder, plus LaTeX's \\textbraceleft and \\textbraceright (which
+    pylatexenc does not know)."""
+    context = get_default_latex_context_db()
+    macros = [
+        MacroTextSpec("url", simplify_repl="%s"),
+        MacroTextSpec("textbraceleft", "{"),
+        MacroTextSpec("textbraceright", "}"),
+    ]
+    context.add_context_category("archive", prepend=True, macros=macros)
+    return LatexNodes2Text(latex_context=context, math_mode="verbatim")
+
+
 def parse_bibtex(text: str, *, decode: bool = True):
     """The one entry of a BibTeX file, read by bibtexparser (LaTeX decoded unless asked not)."""
-    middleware = [LatexDecodingMiddleware()] if decode else []
+    middleware = [LatexDecodingMiddleware(decoder=latex_decoder())] if decode else []
     library = bibtexparser.parse_string(text, append_middleware=middleware)
     assert not library.failed_blocks
     assert len(library.entries) == 1
     return library.entries[0]
+
+
+def classic_bibtex_fields(text: str) -> dict[str, str]:
+    """The fields of one entry as BibTeX itself reads them: a braced value ends where its braces
+    balance, counting every brace, escaped with a backslash or not."""
+    at = re.match(r"@\w+\{[^,\s]+,", text).end()
+    fields = {}
+    while field := re.compile(r"\s*(\w+) = \{").match(text, at):
+        depth, at = 1, field.end()
+        while depth:
+            assert at < len(text), f"{field[1]} never ends"
+            depth += {"{": 1, "}": -1}.get(text[at], 0)
+            at += 1
+        fields[field[1]] = text[field.end() : at - 1]
+        if not (comma := re.compile(r",\n").match(text, at)):
+            break
+        at = comma.end()
+    assert re.fullmatch(r"\s*\}\s*", text[at:]), f"the entry ends early: {text[at:]!r}"
+    return fields
 
 
 def bibliography(items: list[dict]) -> str:
@@ -180,6 +214,31 @@ def test_bibtex_escapes_latex_specials(romanian):
     assert r"Ana \& Co\_ \{Ltd\} \#1, 50\% \$5 \textbackslash{} end" in text
     assert r"caret\textasciicircum{} tilde\textasciitilde{}" in text
     assert parse_bibtex(text)["author"] == document.author
+
+
+def test_bibtex_values_balance_their_braces_so_every_field_is_read(romanian):
+    romanian.document.title = "Notes {draft"
+    romanian.section = "Part } one"
+    romanian.text = r"Closing } before {a} and { after, \{ too"
+    text = bibtex(romanian, URL, accessed=ACCESSED)
+    fields = {"title", "booktitle", "publisher", "version", "url", "urldate", "language"}
+    fields |= {"langid", "note", "abstract"}
+    # BibTeX, biber and anything else that counts braces as BibTeX does,
+    classic = classic_bibtex_fields(text)
+    assert classic.keys() == fields
+    assert classic["booktitle"] == r"{Notes \textbraceleft{}draft}"
+    assert classic["abstract"].startswith(r"Closing \textbraceright{} before \{a\} and")
+    # and bibtexparser read every field, with every brace.
+    entry = parse_bibtex(text)
+    assert entry.fields_dict.keys() == fields
+    assert entry["booktitle"] == "Notes {draft"
+    assert entry["title"] == "Passage 5: Part } one"
+    assert entry["abstract"] == romanian.text
+    assert (entry["urldate"], entry["langid"]) == ("2025-05-01", "romanian")
+    # A quote goes into the note.
+    quoted = bibtex(romanian, URL, quote="before {a} and {")
+    assert classic_bibtex_fields(quoted).keys() == fields
+    assert parse_bibtex(quoted)["note"].endswith("Quoted: “before {a} and {”.")
 
 
 def test_bibtex_key_stays_the_same_whatever_is_cited(romanian):
