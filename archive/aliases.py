@@ -34,11 +34,11 @@ def rename_document(document: Document, new_slug: str, *, reason: str = "", user
     new_slug = slugify(new_slug)
     if not new_slug or new_slug == document.slug:
         raise ValidationError(_("Give a new slug, different from the current one."))
-    if Document.objects.filter(slug=new_slug).exists():
+    holder, former = resolve_document(new_slug)
+    if holder and holder != document:
+        if former:
+            raise ValidationError(_("“%s” is a former slug of another document.") % new_slug)
         raise ValidationError(_("Another document already has the slug “%s”.") % new_slug)
-    taken = DocumentAlias.objects.filter(old_slug=new_slug).exclude(document=document)
-    if taken.exists():
-        raise ValidationError(_("“%s” is a former slug of another document.") % new_slug)
     # Going back to a former slug: that alias would now point at itself.
     DocumentAlias.objects.filter(old_slug=new_slug, document=document).delete()
     DocumentAlias.objects.create(
