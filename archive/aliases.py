@@ -3,7 +3,7 @@ every published reference keeps leading somewhere sensible."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -19,13 +19,6 @@ from archive.signals import announce_passages_changed
 
 # Positions are shifted through this offset so that no two passages share one mid-update.
 POSITION_OFFSET = 1_000_000
-
-
-def next_number(document: Document) -> int:
-    """The next passage number never used in the document."""
-    top = document.passages.aggregate(top=Max("n"))["top"] or 0
-    aliased = document.passage_aliases.aggregate(top=Max("n"))["top"] or 0
-    return max(top, aliased) + 1
 
 
 @transaction.atomic
@@ -60,7 +53,7 @@ def record_alias(passage: Passage, kind: str, targets, *, reason: str, user) -> 
 def new_passage(document, *, text, section, position, reason, note, user) -> Passage:
     passage = Passage.objects.create(
         document=document,
-        n=next_number(document),
+        n=document.next_passage_number(),
         position=position,
         section=section,
         text=text,

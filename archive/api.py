@@ -8,7 +8,8 @@ from django.views.decorators.http import require_safe
 
 from archive.annotations import published_for, render_body
 from archive.models import Document, Passage, PassageAlias
-from archive.views import Moved, moved_to, published_document
+from archive.references import Moved, published_document
+from archive.views import moved_to
 
 
 def document_json(document: Document, request) -> dict:

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive.citation import FORMATS, quote_in_text, squash, text_quote_fragment
-from archive.views import Moved, moved_to, published_document, requested_revision
+from archive.references import Moved, cited_passage, published_document
+from archive.views import moved_to
 
 
 def selection(request, text: str) -> tuple[str, str, str]:
@@ -28,19 +29,11 @@ def citation_file(request, slug, n, fmt):
         document = published_document(slug)
     except Moved as moved:
         return moved_to(request, moved.document, "archive:passage-cite", n=n, fmt=fmt)
-    passage = document.passages.filter(n=n).first()
-    if passage is None:
-        raise Http404("No such passage.")
-    revisions = list(passage.revisions.order_by("number"))
-    current = revisions[-1] if revisions else None
-    shown = requested_revision(request, revisions)
-    # As on the passage page: only an earlier revision needs ?rev in the URL to be found again.
-    url = request.build_absolute_uri(passage.get_absolute_url())
-    if shown and shown != current:
-        url += f"?rev={shown.number}"
-    cited = shown or current
+    cited = cited_passage(document, n, request.GET.get("rev"))
+    passage = cited.passage
+    url = cited.url(request.build_absolute_uri)
     try:
-        quote, prefix, suffix = selection(request, cited.text if cited else passage.text)
+        quote, prefix, suffix = selection(request, cited.text)
     except ValueError:
         message = _("The quoted words do not occur in the cited text of passage %(ref)s.")
         return HttpResponseBadRequest(
@@ -48,7 +41,7 @@ def citation_file(request, slug, n, fmt):
         )
     if quote:
         url += "#" + text_quote_fragment(quote, prefix, suffix)
-    body = form.render(passage, url, revision=cited.number if cited else None, quote=quote)
+    body = form.render(passage, url, revision=cited.number, quote=quote)
     response = HttpResponse(body, content_type=form.content_type)
     response["Content-Disposition"] = f'inline; filename="{document.slug}-{passage.n}.{fmt}"'
     return response

@@ -5,7 +5,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -156,6 +156,13 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("archive:document", kwargs={"slug": self.slug})
+
+    def next_passage_number(self) -> int:
+        """The first passage number never used in this document: a number once given is never
+        given to other text, withdrawn and merged-away passages included."""
+        top = self.passages.aggregate(top=Max("n"))["top"] or 0
+        aliased = self.passage_aliases.aggregate(top=Max("n"))["top"] or 0
+        return max(top, aliased) + 1
 
     @property
     def linkable_source_url(self) -> str:

@@ -1,34 +1,17 @@
 """Reader pages: the overview, the catalogue, a document's text, and a passage's permalink."""
 
 from django.db.models import Count, Q, Sum
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from archive.aliases import resolve_document
 from archive.annotations import marked_text, published_for, render_body
 from archive.citation import passage_citation
 from archive.diff import word_diff_html
 from archive.metadata import document_metadata, passage_metadata
 from archive.models import Document, Language, Passage, PassageAlias
-
-
-class Moved(Exception):
-    """The document is published under another slug now."""
-
-    def __init__(self, document):
-        self.document = document
-
-
-def published_document(slug: str) -> Document:
-    """The published document a slug names; Moved if the slug is a former one."""
-    document, former = resolve_document(slug)
-    if document is None or not document.published:
-        raise Http404("No such document.")
-    if former:
-        raise Moved(document)
-    return document
+from archive.references import Moved, cited_passage, published_document
 
 
 def moved_to(request, document, name, **kwargs):
@@ -36,18 +19,6 @@ def moved_to(request, document, name, **kwargs):
     url = reverse(name, kwargs={"slug": document.slug, **kwargs})
     query = request.META.get("QUERY_STRING")
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
-
-
-def requested_revision(request, revisions):
-    """The revision `?rev=N` asks for, None for the current text; 404 if there is none."""
-    raw = request.GET.get("rev")
-    if raw is None:
-        return None
-    by_number = {r.number: r for r in revisions}
-    try:
-        return by_number[int(raw)]
-    except (ValueError, KeyError):
-        raise Http404("This passage has no such revision.") from None
 
 
 @require_safe
@@ -112,26 +83,17 @@ def passage_detail(request, slug, n):
         document = published_document(slug)
     except Moved as moved:
         return moved_to(request, moved.document, "archive:passage", n=n)
-    passage = document.passages.filter(n=n).first()
+    cited = cited_passage(document, n, request.GET.get("rev"))
+    passage, shown = cited.passage, cited.shown
     alias = PassageAlias.objects.filter(document=document, n=n).prefetch_related("targets").first()
-    if passage is None:
-        raise Http404("No such passage.")
-    revisions = list(passage.revisions.order_by("number"))
-    shown = requested_revision(request, revisions)
-    if alias and alias.kind == "merge" and shown is None:
+    if alias and alias.kind == "merge" and not cited.revision_asked:
         return HttpResponsePermanentRedirect(alias.targets.get().get_absolute_url())
-    url = request.build_absolute_uri(passage.get_absolute_url())
-    current = revisions[-1] if revisions else None
-    if shown == current:
-        shown = None
     siblings = document.passages.current()
     previous = next_ = None
     if passage.position is not None:
         previous = siblings.filter(position__lt=passage.position).order_by("-position").first()
         next_ = siblings.filter(position__gt=passage.position).order_by("position").first()
-    later = [r for r in revisions if shown and r.number > shown.number]
-    cited = shown or current
-    page_url = f"{url}?rev={shown.number}" if shown else url
+    page_url = cited.url(request.build_absolute_uri)
     notes = list(published_for(passage)) if not shown else []
     for note in notes:
         note.body_html = render_body(note.body)
@@ -141,23 +103,19 @@ def passage_detail(request, slug, n):
         {
             "document": document,
             "passage": passage,
-            "revisions": revisions,
+            "revisions": cited.revisions,
             "shown": shown,
-            "text": shown.text if shown else passage.text,
-            "section": shown.section if shown else passage.section,
-            "revised_on": later[0].created_at if later else None,
+            "text": cited.text,
+            "section": cited.section,
+            "revised_on": cited.later[0].created_at if cited.later else None,
             "diff": word_diff_html(shown.text, passage.text) if shown else "",
             "notes": notes,
             "marked_text": marked_text(passage.text, notes) if notes else "",
             "alias": alias,
-            "canonical_url": url,
-            "citation": passage_citation(
-                passage, page_url, revision=cited.number if cited else None
-            ),
+            "canonical_url": request.build_absolute_uri(passage.get_absolute_url()),
+            "citation": passage_citation(passage, page_url, revision=cited.number),
             "revision": shown.number if shown else None,
-            "metadata": passage_metadata(
-                passage, page_url, revision=cited.number if cited else None
-            ),
+            "metadata": passage_metadata(passage, page_url, revision=cited.number),
             "previous": previous,
             "next": next_,
         },

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils.text import slugify
 
 from archive.aliases import resolve_document
@@ -145,7 +144,10 @@ def create_document(prepared: Prepared, entry: CatalogueEntry) -> Document:
         notes=entry.notes,
     )
     positions = range(1, len(prepared.segments) + 1)
-    store_passages(new_passages(document, prepared.segments, 1, positions), RevisionReason.IMPORT)
+    first = document.next_passage_number()
+    store_passages(
+        new_passages(document, prepared.segments, first, positions), RevisionReason.IMPORT
+    )
     return document
 
 
@@ -156,7 +158,7 @@ def revise_document(document: Document, prepared: Prepared) -> Counter:
     steps = align([p.text for p in old], [s.text for s in new])
     # Positions are reassigned below; clearing them first keeps the uniqueness rule satisfied.
     document.passages.update(position=None)
-    next_n = (document.passages.aggregate(top=Max("n"))["top"] or 0) + 1
+    next_n = document.next_passage_number()
     changes: Counter = Counter()
     for step in steps:
         changes[step.change] += 1
