@@ -22,6 +22,7 @@ from archive.admin_forms import RenameForm, SplitForm
 from archive.aliases import merge_passages, rename_document, split_passage
 from archive.annotations import delete_annotation, place_selection, save_annotation, set_status
 from archive.annotations import snapshot as annotation_snapshot
+from archive.concepts.loading import delete_concepts
 from archive.models import (
     Annotation,
     AnnotationChange,
@@ -38,7 +39,6 @@ from archive.models import (
     TagOrigin,
 )
 from archive.signals import announce_passages_changed, announce_thesaurus_changed
-from archive.thesaurus import delete_concepts
 
 admin.site.site_header = _("Soviet–German Relations Archive — curation")
 admin.site.site_title = _("Archive curation")

@@ -1,6 +1,13 @@
-"""Small facts derived from a passage's text: its words and the years it mentions."""
+"""What the archive reads from text: words, folding (case, diacritics, old spellings), Snowball
+stems in each language, stop words, and small facts such as the years a passage mentions.
+Tagging, search analysis and highlighting all build on these, so they agree on what a word is."""
 
 import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
 
 WORD_RE = re.compile(r"\w+(?:[-'’]\w+)*")
 # Four-digit years in the range an archive of modern history cites; "1930-ih" and "1938–1939"
@@ -16,3 +23,134 @@ def count_words(text: str) -> int:
 def years_mentioned(text: str) -> list[int]:
     """The distinct four-digit years a text mentions, in ascending order."""
     return sorted({int(y) for y in YEAR_RE.findall(text)})
+
+
+# Letters and digits (not "_"), with combining marks so NFD text stays one word; an apostrophe
+# between letters keeps "don't" and "O'Neill" whole, while hyphens and dashes split words.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_LETTER = rf"(?:[^\W_]|[{_MARKS}])"
+WORD_PATTERN = rf"[^\W_]{_LETTER}*(?:['’‘ʼ‛][^\W_]{_LETTER}*)*"
+
+_PUNCTUATION = {
+    **dict.fromkeys("‘’‚‛ʼ", "'"),
+    **dict.fromkeys("“”„«»", '"'),
+    **dict.fromkeys("‐‑‒–—―−", "-"),
+}
+_LETTERS = {"đ": "d", "ß": "ss", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i"}
+# Romanian letters as Snowball expects them: comma below, never the legacy cedilla.
+_MODERN = str.maketrans({"ş": "ș", "ţ": "ț", **_PUNCTUATION})
+# "î" inside a word is the pre-1993 spelling of "â" (pînă, hotărît); at either end it is "î".
+_INNER_I = re.compile(r"(?<=[^\W\d_])î(?=[^\W\d_])")
+
+
+class _FoldTable(dict):
+    """Translation table for `fold` that works out unseen characters once, on first use."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable({ord(k): v for k, v in {**_PUNCTUATION, **_LETTERS}.items()})
+# Russian keeps "й": it is a letter of its own, not "и" with an accent ("ё" → "е" is wanted).
+_FOLD[ord("й")] = "й"
+
+
+def _modernise(text: str) -> str:
+    """Lower-case, compose and respell Romanian old orthography; the shared start of folding."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if "î" in text:
+        text = _INNER_I.sub("â", text)
+    return text
+
+
+def fold(text: str) -> str:
+    """Lower-cased `text` without diacritics, old Romanian spellings or typographic punctuation."""
+    text = _modernise(text)
+    return text if text.isascii() else text.translate(_FOLD)
+
+
+def normalise(text: str) -> str:
+    """Lower-cased `text` in modern spelling with its diacritics kept: what a stemmer expects."""
+    text = _modernise(text)
+    return text if text.isascii() else text.translate(_MODERN)
+
+
+SNOWBALL_ALGORITHMS: dict[str, str] = {
+    "en": "english",
+    "ro": "romanian",
+    # Serbian Snowball reads Latin script (and Cyrillic) and folds ijekavian to ekavian.
+    "hr": "serbian",
+}
+
+_local = threading.local()
+
+
+def _stemmer(algorithm: str):
+    # Snowball stemmers keep the word being stemmed on the instance: one per thread.
+    stemmers = _local.__dict__.setdefault("stemmers", {})
+    if algorithm not in stemmers:
+        stemmers[algorithm] = snowballstemmer.stemmer(algorithm)
+    return stemmers[algorithm]
+
+
+@lru_cache(maxsize=400_000)
+def index_forms(algorithm: str, word: str) -> tuple[str, ...]:
+    """Terms indexed for `word`: the folded stem of the word and the stem of the folded word."""
+    stem = _stemmer(algorithm).stemWord
+    with_marks = fold(stem(normalise(word)))
+    # Stems can gain letters ("medjunarodni" → "međunarodn" in Serbian): fold them again.
+    without_marks = fold(stem(fold(word)))
+    return (with_marks,) if with_marks == without_marks else (with_marks, without_marks)
+
+
+@lru_cache(maxsize=100_000)
+def query_form(algorithm: str, word: str) -> str:
+    """Term searched for query `word`: its folded stem, one of the `index_forms` of its matches."""
+    return fold(_stemmer(algorithm).stemWord(normalise(word)))
+
+
+_WORDS = re.compile(WORD_PATTERN)
+
+
+def split_words(text: str) -> list[str]:
+    """The words of a text as every analyzer cuts them, not yet folded."""
+    return _WORDS.findall(text)
+
+
+def _stops(words: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in words.split())
+
+
+# Folded, like the terms they will be compared with. Never removed at index time (phrases);
+# "us", "may" and "will" are left out of English: the US, the month of May, a last will.
+STOP_WORDS: dict[str, frozenset[str]] = {
+    "en": _stops(
+        "a an and are as at be by can for from have if in is it not of on or that the this to"
+        " we when with yet you your was were which"
+    ),
+    "ro": _stops(
+        "a al ale ai am ar au avea ca care ce cel cea cei cele cu că când de din după dar"
+        " este era fi fost iar în între la le lor lui mai nu o pe pentru prin sau se să și"
+        " sub un una unei unor unui va vor"
+    ),
+    "hr": _stops(
+        "a ali bi bio bila bilo biti da do i ih ili iz je jer joj koja koje koji kojih kao"
+        " li na ne nije o od po pri s sa se su te to u uz za će"
+    ),
+    "de": _stops(
+        "aber als am an auch auf aus bei da das dass dem den der des die durch ein eine einem"
+        " einen einer eines es für im in ist mit nach nicht oder sich sie und von vom war wie"
+        " zu zum zur"
+    ),
+    "ru": _stops(
+        "а без бы был была были было в во для до же за и из или к как ко на не но о об от"
+        " по при с со то что это"
+    ),
+}

@@ -18,13 +18,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 
+from archive.concepts.tagging import tag_passages
 from archive.ingest.catalogue import Catalogue
 from archive.ingest.importer import import_paths
 from archive.ingest.segment import split_sentences
 from archive.models import Document, Passage, SourceShape
 from search.indexing import backend as index_backend
 from search.indexing import drain_if_free
-from search.tagging import tag_passages
 
 SEED_CORPUS = Path(settings.BASE_DIR) / "fixtures" / "corpus"
 RANDOM_SEED = 19390823
@@ -215,8 +215,8 @@ class Tagged:
 
 
 def tag_synthetic(first_pk: int, progress: Callable[[int], None] | None = None) -> Tagged:
-    """Tag the synthetic passages with `search.tagging.tag_passages`, a batch at a time, as the
-    `passages_changed` receiver does (same queryset shape)."""
+    """Tag the synthetic passages with `archive.concepts.tagging.tag_passages`, a batch at a
+    time, as an import does (same queryset shape)."""
     top = Passage.objects.aggregate(top=Max("pk"))["top"] or 0
     start = perf_counter()
     changed = 0

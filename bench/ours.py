@@ -158,8 +158,8 @@ def run_queries(specs: list[QuerySpec], *, unexpanded: bool = True) -> QueryResu
 def same_results(specs: list[QuerySpec]) -> dict[str, list[str]]:
     """For each query (thesaurus on, as on the search page) whose fast evaluation differs from
     Whoosh's matchers, what differs (`search.equivalence`); empty when all agree."""
+    from archive.concepts.tagging import current_thesaurus
     from search.equivalence import compare_query
-    from search.tagging import current_thesaurus
 
     thesaurus = current_thesaurus()
     found = {}

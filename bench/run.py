@@ -161,7 +161,7 @@ def run(args, data_dir: Path) -> int:
     generated = corpus.build_synthetic_corpus(n, progress=progress.counter("inserted", n))
     measured["synthetic"] = generated.__dict__
 
-    progress.say("tagging the synthetic passages (search.tagging.tag_passages)")
+    progress.say("tagging the synthetic passages (archive.concepts.tagging.tag_passages)")
     tagged = corpus.tag_synthetic(generated.first_pk, progress=progress.counter("tagged", n))
     measured["tagging"] = tagged.__dict__
 

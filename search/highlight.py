@@ -3,12 +3,8 @@
 import re
 from html import escape
 
-from search.analysis import (
-    FOLDED_ANALYZER,
-    SNOWBALL_ALGORITHMS,
-    analyzer_language,
-    index_forms,
-)
+from archive.text import SNOWBALL_ALGORITHMS, index_forms
+from search.analysis import FOLDED_ANALYZER, analyzer_language
 
 ELLIPSIS = "…"
 # How many first letters of a word its stems keep, per Snowball algorithm.

@@ -16,12 +16,12 @@ from django.conf import settings
 from django.db import transaction
 from haystack import connections
 
+from archive.concepts.tagging import tag_all, tag_passages
 from archive.models import Passage
 from search import building
 from search.locking import writer_lock
 from search.models import IndexTask, TaskKind
 from search.search_indexes import PassageIndex
-from search.tagging import tag_all, tag_passages
 
 logger = logging.getLogger(__name__)
 BATCH = 500

@@ -11,16 +11,10 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from search.analysis import (
-    FOLDED_ANALYZER,
-    SNOWBALL_ALGORITHMS,
-    analyze,
-    fold,
-    index_forms,
-    split_words,
-)
+from archive.concepts.thesaurus import Thesaurus
+from archive.text import SNOWBALL_ALGORITHMS, fold, index_forms, split_words
+from search.analysis import FOLDED_ANALYZER, analyze
 from search.search_indexes import STEMMED_FIELDS
-from search.thesaurus import Thesaurus
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 24

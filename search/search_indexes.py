@@ -6,7 +6,7 @@ import json
 from haystack import indexes
 
 from archive.models import AnnotationStatus, Passage
-from search.analysis import SNOWBALL_ALGORITHMS
+from archive.text import SNOWBALL_ALGORITHMS
 
 STEMMED_FIELDS = {code: f"text_{code}" for code in SNOWBALL_ALGORITHMS}
 

@@ -12,14 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from haystack import connections
 from whoosh import query as wq
 
+from archive.concepts.tagging import current_thesaurus
 from archive.models import Document, Language, Passage
-from search.analysis import STOP_WORDS, fold, split_words
+from archive.text import STOP_WORDS, fold, split_words
 from search.backend import PassageSearchQuerySet
 from search.forms import YEAR_SPAN
 from search.highlight import mark, matches
 from search.indexing import passage_index
 from search.query import CompiledQuery, Expansion, build_query, parse_query
-from search.tagging import current_thesaurus
 
 SNIPPET_CHARS = 320
 # Results beyond this many are never paged to: such a request is answered 404 before the index

@@ -7,9 +7,9 @@ import pytest
 from django.conf import settings
 from haystack import connections
 
+from archive.concepts.loading import load_thesaurus
 from archive.ingest.catalogue import Catalogue
 from archive.ingest.importer import import_paths
-from archive.thesaurus import load_thesaurus
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 SEED = {

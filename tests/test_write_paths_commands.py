@@ -16,7 +16,7 @@ ANNOTATIONS = CORPUS.parent / "annotations.jsonld"
 
 @pytest.fixture
 def seeded(django_db_setup):
-    from archive.thesaurus import load_thesaurus
+    from archive.concepts.loading import load_thesaurus
 
     load_thesaurus(settings.ARCHIVE_THESAURUS)
     import_seed_corpus()

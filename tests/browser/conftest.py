@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from archive.thesaurus import load_thesaurus
+from archive.concepts.loading import load_thesaurus
 from tests.conftest import import_seed_corpus
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

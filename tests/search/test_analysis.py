@@ -8,15 +8,12 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.qparser import QueryParser
 
+from archive.text import STOP_WORDS, WORD_PATTERN, fold, index_forms
 from search.analysis import (
     FOLDED_ANALYZER,
     LANGUAGE_ANALYZERS,
-    STOP_WORDS,
-    WORD_PATTERN,
     analyze,
     analyzer_for,
-    fold,
-    index_forms,
     stemming_analyzer,
 )
 from tests.conftest import seed_text

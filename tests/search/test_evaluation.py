@@ -5,10 +5,10 @@ synthetic corpus built as `make bench` builds it."""
 import pytest
 from whoosh import query as wq
 
+from archive.concepts.tagging import current_thesaurus
 from bench.queries import QUERIES
 from search.equivalence import compare, compare_query
 from search.service import backend
-from search.tagging import current_thesaurus
 from tests.conftest import SLUGS, rebuild_index, use_index
 
 pytestmark = pytest.mark.django_db

@@ -112,7 +112,7 @@ def test_snippet_ellipses_and_marks_are_escaped_properly():
 
 def test_stems_keep_the_first_letters_of_every_seed_word():
     """What lets `matches` stem only the words that could begin a query term."""
-    from search.analysis import SNOWBALL_ALGORITHMS, fold, index_forms, split_words
+    from archive.text import SNOWBALL_ALGORITHMS, fold, index_forms, split_words
     from search.highlight import KEPT_LETTERS
     from tests.conftest import SEED, seed_text
 

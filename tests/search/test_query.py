@@ -2,8 +2,8 @@
 
 from whoosh import query as wq
 
+from archive.concepts.thesaurus import Thesaurus
 from search.query import MAX_QUERY_CHARS, Clause, build_query, parse_query
-from search.thesaurus import Thesaurus
 
 
 def kinds(parsed):

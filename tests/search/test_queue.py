@@ -39,7 +39,7 @@ def edit(passage, text):
 
 @pytest.fixture
 def seeded(django_db_setup):
-    from archive.thesaurus import load_thesaurus
+    from archive.concepts.loading import load_thesaurus
     from tests.conftest import import_seed_corpus
 
     load_thesaurus(settings.ARCHIVE_THESAURUS)

@@ -2,9 +2,9 @@
 
 import pytest
 
+from archive.concepts.tagging import current_thesaurus, tag_passages
+from archive.concepts.thesaurus import Thesaurus
 from archive.models import Concept, ConceptLabel, Passage, PassageConcept, TagOrigin
-from search.tagging import current_thesaurus, tag_passages
-from search.thesaurus import Thesaurus
 from tests.conftest import SLUGS
 
 pytestmark = pytest.mark.django_db

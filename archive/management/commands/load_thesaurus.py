@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from archive.thesaurus import ThesaurusError, load_thesaurus
+from archive.concepts.loading import ThesaurusError, load_thesaurus
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""The thesaurus as the search engine uses it: which words name which concept, in any language.
+"""The thesaurus as tagging and search use it: which words name which concept, in any language.
 
 A label is found under its folded words in any text, and under its stems only in text of its
 own language: stemming "SUA" (ro) with the English stemmer would make it match Croatian "su".
@@ -7,7 +7,7 @@ Where labels overlap ("Molotov–Ribbentrop Pact" and "Molotov"), the longest on
 
 from dataclasses import dataclass, field
 
-from search.analysis import SNOWBALL_ALGORITHMS, fold, query_form, split_words
+from archive.text import SNOWBALL_ALGORITHMS, fold, query_form, split_words
 
 # No label in the thesaurus is longer than this many words.
 MAX_LABEL_WORDS = 8
@@ -40,13 +40,13 @@ class Mention:
 
 @dataclass
 class Thesaurus:
-    """Concept labels keyed for lookup; built from the database by `search.tagging`."""
+    """Concept labels keyed for lookup; built from the database by `archive.concepts.tagging`."""
 
     concepts: dict[str, list[tuple[str, str, bool]]] = field(default_factory=dict)
     index: dict[tuple[str, tuple[str, ...]], set[str]] = field(default_factory=dict)
     # The first term of every label, per family: most words start no label at all.
     starts: dict[str, set[str]] = field(default_factory=dict)
-    # Which state of the database thesaurus this was built from (see search.tagging).
+    # Which state of the database thesaurus this was built from (see archive.concepts.tagging).
     version: tuple = ()
 
     def add(self, slug: str, language: str, text: str, preferred: bool) -> None:

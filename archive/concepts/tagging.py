@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.db.models import Count, Max
 
+from archive.concepts.thesaurus import Thesaurus
 from archive.models import Concept, ConceptLabel, Passage, PassageConcept, TagOrigin
-from search.thesaurus import Thesaurus
 
 _cache: dict[str, object] = {"version": None, "thesaurus": None}
 
