@@ -23,6 +23,7 @@ from archive.aliases import merge_passages, rename_document, split_passage
 from archive.annotations import delete_annotation, place_selection, save_annotation, set_status
 from archive.annotations import snapshot as annotation_snapshot
 from archive.concepts.loading import delete_concepts
+from archive.concepts.tagging import request_retag, tag_passages
 from archive.models import (
     Annotation,
     AnnotationChange,
@@ -38,7 +39,7 @@ from archive.models import (
     RevisionReason,
     TagOrigin,
 )
-from archive.signals import announce_passages_changed, announce_thesaurus_changed
+from archive.signals import announce_passages_changed
 
 admin.site.site_header = _("Soviet–German Relations Archive — curation")
 admin.site.site_title = _("Archive curation")
@@ -161,6 +162,9 @@ class DocumentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if "language" in form.changed_data:
+            # Its passages' language followed; labels are stemmed in each passage's language.
+            tag_passages(obj.passages.all())
         announce_passages_changed(obj.passages.values_list("pk", flat=True))
 
     @admin.display(description=_("passages"), ordering="_passages")
@@ -558,6 +562,8 @@ class PassageAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # Its text, language or hand-set tags may have changed: its tags follow at once.
+        tag_passages([form.instance])
         announce_passages_changed([form.instance.pk])
 
     def save_model(self, request, obj, form, change):
@@ -617,7 +623,7 @@ class ConceptAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        announce_thesaurus_changed()
+        request_retag()
 
     def delete_model(self, request, obj):
         delete_concepts(Concept.objects.filter(pk=obj.pk))

@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from archive.concepts.tagging import tag_passages
 from archive.models import (
     AliasKind,
     Document,
@@ -91,6 +92,7 @@ def merge_passages(first: Passage, second: Passage, *, reason: str = "", user=No
     )
     for old in (first, second):
         record_alias(old, AliasKind.MERGE, [merged], reason=reason, user=user)
+    tag_passages([merged])
     announce_passages_changed([first.pk, second.pk, merged.pk])
     return merged
 
@@ -124,6 +126,7 @@ def split_passage(passage: Passage, at: int, *, reason: str = "", user=None) -> 
         for i, text in enumerate((head, tail))
     ]
     record_alias(passage, AliasKind.SPLIT, parts, reason=reason, user=user)
+    tag_passages(parts)
     announce_passages_changed([passage.pk, *(p.pk for p in parts), *moved])
     return parts
 

@@ -490,6 +490,22 @@ class PassageConcept(models.Model):
         return f"{self.passage} → {self.concept.slug}"
 
 
+class RetagRequest(models.Model):
+    """A thesaurus change whose re-tagging of the passages is still to be done: written in the
+    change's transaction, so it is never lost; done by `archive.concepts.tagging.retag_pending`
+    (the index worker runs it, and so does a process that applies changes itself)."""
+
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("re-tagging request")
+        verbose_name_plural = _("re-tagging requests")
+
+    def __str__(self):
+        return f"re-tag requested {self.requested_at:%Y-%m-%d %H:%M:%S}"
+
+
 class DocumentAlias(models.Model):
     """A slug a document was published under before it was renamed; its URLs redirect."""
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from haystack import connections
 
-from archive.concepts.tagging import tag_all, tag_passages
+from archive.concepts.tagging import retag_pending
 from archive.models import Passage
 from search import building
 from search.locking import writer_lock
@@ -75,13 +75,8 @@ def reindex_passages(ids) -> None:
 
 
 def apply_tasks(tasks: list[IndexTask]) -> None:
-    """Tag and reindex what a batch of tasks asks for."""
-    ids = {t.passage_id for t in tasks if t.kind == TaskKind.PASSAGE}
-    if any(t.kind == TaskKind.RETAG for t in tasks):
-        ids |= tag_all()
-    if ids:
-        tag_passages(Passage.objects.filter(pk__in=ids).only("pk", "text", "language"))
-        reindex_passages(ids)
+    """Reindex what a batch of tasks asks for."""
+    reindex_passages({t.passage_id for t in tasks if t.kind == TaskKind.PASSAGE})
 
 
 def drain(*, stop=None) -> int:
@@ -110,12 +105,19 @@ def drain(*, stop=None) -> int:
     return done
 
 
+def work(*, stop=None) -> int:
+    """One round of the writer's work: the archive's pending re-tagging (which queues the
+    passages whose tags it changes), then the queue. The caller holds the writer lock."""
+    retag_pending()
+    return drain(stop=stop)
+
+
 def drain_if_free() -> int:
-    """Apply the queue here unless the index worker is running (it will do it)."""
+    """Do the writer's work here unless the index worker is running (it will do it)."""
     with writer_lock() as acquired:
         if not acquired:
             return 0
-        return drain()
+        return work()
 
 
 # Rebuilding beside the live index --------------------------------------------------------

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 class TaskKind(models.TextChoices):
     PASSAGE = "passage", _("Reindex a passage")
-    RETAG = "retag", _("Re-tag every passage (the thesaurus changed)")
     REBUILD = "rebuild", _("Rebuild the whole index")
 
 

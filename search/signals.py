@@ -3,8 +3,7 @@
 from django.dispatch import receiver
 
 from archive.signals import passages_changed, thesaurus_changed
-from search.indexing import queue, queue_passages
-from search.models import TaskKind
+from search.indexing import after_commit, queue_passages
 
 
 @receiver(passages_changed)
@@ -14,4 +13,5 @@ def passages_were_changed(sender, passage_ids, **kwargs):
 
 @receiver(thesaurus_changed)
 def thesaurus_was_changed(sender, **kwargs):
-    queue(TaskKind.RETAG)
+    # The archive has recorded its re-tagging request; it runs before the next drain.
+    after_commit()

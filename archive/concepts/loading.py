@@ -6,8 +6,9 @@ from pathlib import Path
 
 from django.db import transaction
 
+from archive.concepts.tagging import request_retag
 from archive.models import Concept, ConceptKind, ConceptLabel, Language, PassageConcept
-from archive.signals import announce_passages_changed, announce_thesaurus_changed
+from archive.signals import announce_passages_changed
 
 
 class ThesaurusError(Exception):
@@ -74,7 +75,7 @@ def load_thesaurus(path: Path) -> LoadReport:
         report.labels_added += len(new_labels)
         report.updated += bool(new_labels) and not created
     if report.created or report.labels_added:
-        announce_thesaurus_changed()
+        request_retag()
     return report
 
 
@@ -88,5 +89,5 @@ def delete_concepts(concepts) -> int:
     )
     Concept.objects.filter(pk__in=ids).delete()
     announce_passages_changed(tagged)
-    announce_thesaurus_changed()
+    request_retag()
     return len(ids)

@@ -1,10 +1,20 @@
-"""Tagging passages with the thesaurus concepts they mention."""
+"""Tagging passages with the thesaurus concepts they mention: in the transaction of the change
+that needs it (an import, a correction, a merge or split), or, after the thesaurus changed, as
+a re-tagging of every passage that the index worker runs."""
 
 from django.db import transaction
 from django.db.models import Count, Max
 
 from archive.concepts.thesaurus import Thesaurus
-from archive.models import Concept, ConceptLabel, Passage, PassageConcept, TagOrigin
+from archive.models import (
+    Concept,
+    ConceptLabel,
+    Passage,
+    PassageConcept,
+    RetagRequest,
+    TagOrigin,
+)
+from archive.signals import announce_passages_changed, announce_thesaurus_changed
 
 _cache: dict[str, object] = {"version": None, "thesaurus": None}
 
@@ -68,3 +78,24 @@ def tag_passages(passages) -> set[int]:
 def tag_all() -> set[int]:
     """Re-tag every passage (after the thesaurus changed)."""
     return tag_passages(Passage.objects.only("pk", "text", "language"))
+
+
+def request_retag() -> None:
+    """Ask, within the current transaction, for every passage to be re-tagged: the thesaurus
+    changed. The request commits (or rolls back) with the change."""
+    RetagRequest.objects.create()
+    announce_thesaurus_changed()
+
+
+def retag_pending() -> int:
+    """Re-tag every passage if a re-tagging was requested, announcing the passages whose tags
+    changed (which reindexes them); the number of those passages."""
+    with transaction.atomic():
+        top = RetagRequest.objects.aggregate(top=Max("id"))["top"]
+        if top is None:
+            return 0
+        changed = tag_all()
+        announce_passages_changed(changed)
+        # Requests made while this ran are kept: their change may not have been seen.
+        RetagRequest.objects.filter(id__lte=top).delete()
+    return len(changed)

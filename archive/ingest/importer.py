@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from archive.aliases import resolve_document
+from archive.concepts.tagging import tag_passages
 from archive.ingest.align import Change, align
 from archive.ingest.catalogue import Catalogue, CatalogueEntry
 from archive.ingest.language import detect_language
@@ -214,6 +215,7 @@ def import_file(path: Path, catalogue: Catalogue, *, dry_run: bool = False) -> I
                 result = ImportResult(
                     source.name, "created", document, Counter({Change.NEW: len(prepared.segments)})
                 )
+            tag_passages(result.document.passages.all())
             # Reindexing happens when the transaction commits; a dry run never commits.
             announce_passages_changed(result.document.passages.values_list("pk", flat=True))
             transaction.set_rollback(dry_run)

@@ -11,7 +11,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 
-from search.indexing import drain
+from search.indexing import work
 from search.locking import writer_lock
 from search.models import IndexTask
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             while not stopping:
                 close_old_connections()
                 try:
-                    done = drain(stop=lambda: bool(stopping))
+                    done = work(stop=lambda: bool(stopping))
                     failures = 0
                 except Exception as error:
                     # The tasks stay queued; back off and try again.

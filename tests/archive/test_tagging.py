@@ -66,3 +66,42 @@ def test_a_new_label_is_picked_up_at_the_next_tagging():
     changed = tag_passages([passage])
     assert passage.pk in changed
     assert "lithuania" in slugs_of(passage)
+
+
+@pytest.fixture
+def worker_mode(private_index, settings):
+    """As in production: changes wait for the index worker."""
+    settings.ARCHIVE_INDEX_INLINE = False
+    return private_index
+
+
+def test_an_import_tags_its_passages_in_its_own_transaction(worker_mode, tmp_path, catalogue):
+    from archive.ingest.importer import import_paths
+
+    source = tmp_path / "lithuania-note.txt"
+    source.write_text(
+        "In September 1939 Lithuania was moved into the Soviet sphere of influence.\n",
+        encoding="utf-8",
+    )
+    [result] = import_paths([source], catalogue)
+    # Before any index work runs, the passage already carries its concept.
+    assert "lithuania" in slugs_of(result.document.passages.get())
+
+
+def test_a_rebuild_queued_after_a_thesaurus_change_keeps_the_retagging(worker_mode):
+    from django.core.management import call_command
+
+    from archive.concepts.tagging import request_retag
+    from search.indexing import queue
+    from search.models import TaskKind
+    from tests.helpers import index_differences
+
+    concept = Concept.objects.get(slug="nazi-germany")
+    passage = next(p for p in Passage.objects.all() if "Nazi German " in p.text)
+    assert "nazi-germany" not in slugs_of(passage)
+    ConceptLabel.objects.create(concept=concept, language="en", text="Nazi German")
+    request_retag()
+    queue(TaskKind.REBUILD)
+    call_command("index_worker", "--once", verbosity=0)
+    assert "nazi-germany" in slugs_of(passage)
+    assert index_differences().total == 0
