@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from archive.anchoring import anchor, context
-from archive.models import Annotation, AnnotationChange, AnnotationStatus, Passage
+from archive.models import Annotation, AnnotationChange, Passage
 from archive.signals import announce_passages_changed
 
 # The HTML a note may contain once rendered: enough for scholarly notes, nothing that runs.
@@ -210,14 +210,6 @@ def reanchor(passage: Passage) -> list[Annotation]:
         )
         changed.append(annotation)
     return changed
-
-
-def published_for(passage: Passage):
-    return (
-        passage.annotations.filter(status=AnnotationStatus.PUBLISHED)
-        .exclude(anchor_status="orphaned")
-        .select_related("link_passage__document", "link_concept")
-    )
 
 
 def marked_text(text: str, annotations) -> str:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from archive.aliases import resolve_document
-from archive.annotations import published_for, render_body
+from archive.annotations import render_body
 from archive.models import Document, Passage, PassageAlias
 
 
@@ -46,7 +46,7 @@ def passage_json(passage: Passage, request) -> dict:
             "source_file": document.source_file,
         },
         "replaced_by": replaced_by(passage),
-        "annotations": [annotation_json(a) for a in published_for(passage)],
+        "annotations": [annotation_json(a) for a in passage.annotations.readable()],
     }
 
 

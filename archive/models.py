@@ -5,7 +5,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -179,7 +179,13 @@ class PassageQuerySet(models.QuerySet):
         return self.filter(withdrawn=False)
 
     def published(self):
+        """Passages readers find: current, in a published document."""
         return self.current().filter(document__published=True)
+
+    def readable(self):
+        """Passages readers may open (`Passage.readable`): in a published document, withdrawn
+        ones too, as their URL keeps answering."""
+        return self.filter(document__published=True)
 
     def in_language(self, code: str):
         return self.filter(language=code)
@@ -272,8 +278,7 @@ class Passage(models.Model):
 
     @property
     def readable(self) -> bool:
-        """Whether readers may open the passage: its document is published (a withdrawn
-        passage stays readable at its URL)."""
+        """Whether readers may open the passage: `PassageQuerySet.readable` for a loaded one."""
         return self.document.published
 
     def concept_slugs(self) -> list[str]:
@@ -577,9 +582,19 @@ class AnchorStatus(models.TextChoices):
 
 
 class AnnotationQuerySet(models.QuerySet):
-    def published(self):
-        """What readers may see: published, on a published document."""
-        return self.filter(status=AnnotationStatus.PUBLISHED, passage__document__published=True)
+    def readable(self):
+        """What readers may see: published, still anchored to its words, on a passage readers
+        may open. The one definition; `Annotation.readable` says the same of a loaded note."""
+        readable_passage = Passage.objects.readable().filter(pk=OuterRef("passage_id"))
+        return (
+            self.filter(status=AnnotationStatus.PUBLISHED)
+            .exclude(anchor_status=AnchorStatus.ORPHANED)
+            .filter(Exists(readable_passage))
+        )
+
+    def with_links(self):
+        """With what a note shows besides itself: its linked passage, concept and creator."""
+        return self.select_related("link_passage__document", "link_concept", "creator")
 
     def orphaned(self):
         return self.filter(anchor_status=AnchorStatus.ORPHANED)
@@ -697,6 +712,16 @@ class Annotation(models.Model):
 
     def get_absolute_url(self):
         return f"{self.passage.get_absolute_url()}#note-{self.uuid}"
+
+    @property
+    def readable(self) -> bool:
+        """Whether readers may see this note: `AnnotationQuerySet.readable` for a note already
+        loaded (a prefetched list), so that a page needs no query per passage."""
+        return (
+            self.status == AnnotationStatus.PUBLISHED
+            and self.anchor_status != AnchorStatus.ORPHANED
+            and self.passage.readable
+        )
 
     @property
     def tag_list(self) -> list[str]:

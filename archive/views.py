@@ -1,13 +1,13 @@
 """Reader pages: the overview, the catalogue, a document's text, and a passage's permalink."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from archive.aliases import resolve_document
-from archive.annotations import marked_text, published_for, render_body
+from archive.annotations import marked_text, render_body
 from archive.citation import passage_citation
 from archive.diff import word_diff_html
 from archive.metadata import document_metadata, passage_metadata
@@ -87,11 +87,11 @@ def document_detail(request, slug):
         document = published_document(slug)
     except Moved as moved:
         return moved_to(request, moved.document, "archive:document")
-    passages = (
-        document.passages.current()
-        .order_by("position")
-        .annotate(note_count=Count("annotations", filter=Q(annotations__status="published")))
+    passages = list(
+        document.passages.current().order_by("position").prefetch_related("annotations")
     )
+    for passage in passages:
+        passage.note_count = sum(1 for note in passage.annotations.all() if note.readable)
     return render(
         request,
         "archive/document_detail.html",
@@ -132,7 +132,8 @@ def passage_detail(request, slug, n):
     later = [r for r in revisions if shown and r.number > shown.number]
     cited = shown or current
     page_url = f"{url}?rev={shown.number}" if shown else url
-    notes = list(published_for(passage)) if not shown else []
+    # Notes are anchored to the current text: an earlier revision is shown without them.
+    notes = [] if shown else list(passage.annotations.readable().with_links())
     for note in notes:
         note.body_html = render_body(note.body)
     return render(

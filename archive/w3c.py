@@ -17,7 +17,6 @@ from django.core.paginator import Paginator
 from archive.aliases import resolve_document
 from archive.anchoring import anchor, occurrences
 from archive.models import (
-    AnchorStatus,
     Annotation,
     AnnotationStatus,
     Concept,
@@ -42,11 +41,11 @@ EXPORT_ORDER = ("passage__document__slug", "passage__n", "start", "created_at", 
 
 
 def public_annotations():
-    """What anyone may read: published, on a published document, and still anchored."""
+    """What anyone may read (`AnnotationQuerySet.readable`), in the order exports list them."""
     return (
-        Annotation.objects.published()
-        .exclude(anchor_status=AnchorStatus.ORPHANED)
-        .select_related("passage__document", "link_passage__document", "link_concept", "creator")
+        Annotation.objects.readable()
+        .with_links()
+        .select_related("passage__document")
         .order_by(*EXPORT_ORDER)
     )
 

@@ -182,7 +182,7 @@ def set_up(data_dir: Path, n: int, annotations: bool = True) -> dict:
         "synthetic_passages": n,
         "documents": Document.objects.count(),
         "passages": Passage.objects.published().count(),
-        "annotations": Annotation.objects.published().count(),
+        "annotations": Annotation.objects.readable().count(),
         "setup_seconds": round(time.perf_counter() - started, 1),
         "concepts": concepts,
         "seed_passages": passages,

@@ -25,8 +25,8 @@ def known_concepts(slugs) -> set[str]:
 
 
 def note_tags() -> list[str]:
-    """Tags used on published annotations (the note-tag facet's vocabulary)."""
-    return sorted({t for a in Annotation.objects.published() for t in a.tag_list})
+    """Tags used on notes readers may see (the note-tag facet's vocabulary)."""
+    return sorted({t for a in Annotation.objects.readable() for t in a.tag_list})
 
 
 def used_note_tags(tags) -> set[str]:

@@ -77,7 +77,7 @@ def seed_annotation(db):
 
     if not Annotation.objects.exists():
         call_command("import_annotations", str(FIXTURES / "annotations.jsonld"), verbosity=0)
-    return Annotation.objects.published().first()
+    return Annotation.objects.readable().first()
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
