@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from annotations.rendering import render_body
 from archive.aliases import resolve_document
-from archive.annotations import render_body
 from archive.models import Document, Passage, PassageAlias
 
 

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from archive.aliases import resolve_document
-from archive.annotations import marked_text, render_body
 from archive.citation import passage_citation
 from archive.diff import word_diff_html
 from archive.metadata import document_metadata, passage_metadata
@@ -87,11 +86,9 @@ def document_detail(request, slug):
         document = published_document(slug)
     except Moved as moved:
         return moved_to(request, moved.document, "archive:document")
-    passages = list(
-        document.passages.current().order_by("position").prefetch_related("annotations")
-    )
-    for passage in passages:
-        passage.note_count = sum(1 for note in passage.annotations.all() if note.readable)
+    # The notes too, for each passage's badge: what readers may see of them is the annotations
+    # app's rule, asked in the template.
+    passages = document.passages.current().order_by("position").prefetch_related("annotations")
     return render(
         request,
         "archive/document_detail.html",
@@ -134,8 +131,6 @@ def passage_detail(request, slug, n):
     page_url = f"{url}?rev={shown.number}" if shown else url
     # Notes are anchored to the current text: an earlier revision is shown without them.
     notes = [] if shown else list(passage.annotations.readable().with_links())
-    for note in notes:
-        note.body_html = render_body(note.body)
     return render(
         request,
         "archive/passage_detail.html",
@@ -149,7 +144,6 @@ def passage_detail(request, slug, n):
             "revised_on": later[0].created_at if later else None,
             "diff": word_diff_html(shown.text, passage.text) if shown else "",
             "notes": notes,
-            "marked_text": marked_text(passage.text, notes) if notes else "",
             "alias": alias,
             "canonical_url": url,
             "citation": passage_citation(

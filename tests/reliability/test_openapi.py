@@ -20,7 +20,7 @@ from hypothesis import settings as hypothesis_settings  # noqa: E402
 from openapi_spec_validator import validate  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 
-from archive.models import Annotation  # noqa: E402
+from annotations.models import Annotation  # noqa: E402
 from config.wsgi import application  # noqa: E402
 from search.openapi import build_schema, current_schema  # noqa: E402
 

@@ -22,10 +22,11 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from archive.annotations import save_annotation
+from annotations.models import Annotation, AnnotationStatus
+from annotations.services import save_annotation
 from archive.ingest.catalogue import Catalogue
 from archive.ingest.importer import import_paths
-from archive.models import Annotation, AnnotationStatus, Concept, ConceptLabel, Document
+from archive.models import Concept, ConceptLabel, Document
 from archive.signals import announce_thesaurus_changed
 
 pytestmark = [

@@ -14,16 +14,10 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 
+from annotations.anchoring import anchor, occurrences
+from annotations.models import Annotation, AnnotationStatus, Motivation
 from archive.aliases import resolve_document
-from archive.anchoring import anchor, occurrences
-from archive.models import (
-    Annotation,
-    AnnotationStatus,
-    Concept,
-    Language,
-    Motivation,
-    Passage,
-)
+from archive.models import Concept, Language, Passage
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'

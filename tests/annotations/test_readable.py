@@ -5,15 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from archive.annotations import save_annotation
-from archive.models import (
-    AnchorStatus,
-    Annotation,
-    AnnotationStatus,
-    Document,
-    Passage,
-    RevisionReason,
-)
+from annotations.models import AnchorStatus, Annotation, AnnotationStatus
+from annotations.services import save_annotation
+from archive.models import Document, Passage, RevisionReason
 from tests.conftest import SLUGS
 
 pytestmark = pytest.mark.django_db
