@@ -174,9 +174,9 @@ def pages(base: str, stored) -> list[str]:
         f"{admin}/document/{document.pk}/change/",
         f"{admin}/passage/?{urlencode({'q': MARK})}",
         f"{admin}/passage/{passage.pk}/change/",
-        f"{admin}/annotation/",
-        f"{admin}/annotation/{note.pk}/change/",
-        f"{admin}/annotation/add/?passage={passage.pk}",
+        f"{base}/admin/annotations/annotation/",
+        f"{base}/admin/annotations/annotation/{note.pk}/change/",
+        f"{base}/admin/annotations/annotation/add/?passage={passage.pk}",
         f"{admin}/concept/",
         f"{admin}/concept/{concept.pk}/change/",
     ]
