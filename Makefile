@@ -66,7 +66,7 @@ test: install browser lint
 
 # The database-facing tests again, on PostgreSQL: bin/with-postgres starts a throwaway server on
 # 127.0.0.1 and removes it afterwards; where none can start, it says why and the leg is skipped.
-PG_TESTS := tests/archive tests/search tests/test_postgres.py
+PG_TESTS := tests/archive tests/annotations tests/search tests/test_postgres.py
 
 test-postgres: install
 	bash bin/with-postgres $(BIN)/python -m pytest -m "not browser" -p no:playwright $(PG_TESTS) -q

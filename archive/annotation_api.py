@@ -13,9 +13,9 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from annotations.w3c import MEDIA_TYPE, annotation_page, annotation_to_w3c, collection
+from annotations.w3c import public_annotations as published
 from archive.aliases import resolve_document
-from archive.w3c import MEDIA_TYPE, annotation_page, annotation_to_w3c, collection
-from archive.w3c import public_annotations as published
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

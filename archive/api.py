@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from archive.annotations import published_for, render_body
+from annotations.rendering import render_body
 from archive.models import Document, Passage, PassageAlias
 from archive.references import Moved, published_document
 from archive.views import moved_to
@@ -46,7 +46,7 @@ def passage_json(passage: Passage, request) -> dict:
             "source_file": document.source_file,
         },
         "replaced_by": replaced_by(passage),
-        "annotations": [annotation_json(a) for a in published_for(passage)],
+        "annotations": [annotation_json(a) for a in passage.annotations.readable()],
     }
 
 

@@ -1,17 +1,15 @@
 """What the archive stores: documents, their citable passages, and every revision of each."""
 
-import uuid
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from archive.signals import announce_passages_changed
+from archive.signals import announce_passages_changed, passage_revised
 from archive.text import count_words, years_mentioned
 
 
@@ -186,7 +184,13 @@ class PassageQuerySet(models.QuerySet):
         return self.filter(withdrawn=False)
 
     def published(self):
+        """Passages readers find: current, in a published document."""
         return self.current().filter(document__published=True)
+
+    def readable(self):
+        """Passages readers may open (`Passage.readable`): in a published document, withdrawn
+        ones too, as their URL keeps answering."""
+        return self.filter(document__published=True)
 
     def in_language(self, code: str):
         return self.filter(language=code)
@@ -279,8 +283,7 @@ class Passage(models.Model):
 
     @property
     def readable(self) -> bool:
-        """Whether readers may open the passage: its document is published (a withdrawn
-        passage stays readable at its URL)."""
+        """Whether readers may open the passage: `PassageQuerySet.readable` for a loaded one."""
         return self.document.published
 
     def concept_slugs(self) -> list[str]:
@@ -306,9 +309,8 @@ class Passage(models.Model):
         return self.record_revision(reason=reason, editor=editor, note=note)
 
     def record_revision(self, *, reason: str, editor=None, note: str = "") -> "PassageRevision":
-        """Store the passage's current text as its newest revision; annotations follow it."""
-        from archive.annotations import reanchor  # the domain module builds on these models
-
+        """Store the passage's current text as its newest revision, and announce it if it
+        replaces an earlier one (notes on the passage follow its words)."""
         last = self.revisions.order_by("-number").values_list("number", flat=True).first()
         revision = self.revisions.create(
             number=(last or 0) + 1,
@@ -319,7 +321,7 @@ class Passage(models.Model):
             note=note,
         )
         if last:
-            reanchor(self)
+            passage_revised.send(sender=Passage, passage=self, revision=revision)
         return revision
 
     def withdraw(self):
@@ -574,187 +576,3 @@ class PassageAlias(models.Model):
 
     def __str__(self):
         return f"{self.document.slug}:{self.n} ({self.get_kind_display()})"
-
-
-class Motivation(models.TextChoices):
-    """Why an annotation was made (the W3C Web Annotation motivations that fit an archive)."""
-
-    COMMENTING = "commenting", _("Comment")
-    DESCRIBING = "describing", _("Description")
-    IDENTIFYING = "identifying", _("Identification (a person, place, …)")
-    LINKING = "linking", _("Link to another passage")
-    CORRECTING = "correcting", _("Correction")
-    TAGGING = "tagging", _("Tags only")
-
-
-class AnnotationStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    REVIEW = "review", _("Awaiting review")
-    PUBLISHED = "published", _("Published")
-
-
-class AnchorStatus(models.TextChoices):
-    EXACT = "exact", _("Exact: the quote is where it was")
-    MOVED = "moved", _("Moved: found again after a revision")
-    ORPHANED = "orphaned", _("Orphaned: the quote is gone; a curator must look")
-
-
-class AnnotationQuerySet(models.QuerySet):
-    def published(self):
-        """What readers may see: published, on a published document."""
-        return self.filter(status=AnnotationStatus.PUBLISHED, passage__document__published=True)
-
-    def orphaned(self):
-        return self.filter(anchor_status=AnchorStatus.ORPHANED)
-
-
-class Annotation(models.Model):
-    """A curator's note on words of a passage, anchored by W3C text selectors."""
-
-    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
-    passage = models.ForeignKey(
-        Passage, on_delete=models.CASCADE, related_name="annotations", verbose_name=_("passage")
-    )
-    revision = models.ForeignKey(
-        PassageRevision,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("made on revision"),
-    )
-    exact = models.TextField(
-        _("quote"), help_text=_("The annotated words, exactly as in the passage text.")
-    )
-    prefix = models.CharField(_("text before"), max_length=64, blank=True)
-    suffix = models.CharField(_("text after"), max_length=64, blank=True)
-    start = models.PositiveIntegerField(_("start"), help_text=_("Character offset of the quote."))
-    end = models.PositiveIntegerField(_("end"))
-    original_exact = models.TextField(
-        _("original quote"),
-        blank=True,
-        editable=False,
-        help_text=_("The quote as first annotated, kept if the text later changes."),
-    )
-    body = models.TextField(
-        _("note"),
-        blank=True,
-        help_text=_(
-            "Markdown: *emphasis*, **strong**, [links](https://…), lists, "
-            "and a span with a lang attribute for words in another language."
-        ),
-    )
-    body_language = models.CharField(
-        _("language of the note"), max_length=8, choices=Language.choices, default="en"
-    )
-    motivation = models.CharField(
-        _("motivation"),
-        max_length=20,
-        choices=Motivation.choices,
-        default=Motivation.COMMENTING,
-    )
-    tags = models.CharField(
-        _("tags"), max_length=300, blank=True, help_text=_("Comma-separated, e.g. “person, typo”.")
-    )
-    link_passage = models.ForeignKey(
-        Passage,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="linked_from",
-        verbose_name=_("linked passage"),
-        help_text=_("For a link: the passage this one refers to."),
-    )
-    link_concept = models.ForeignKey(
-        Concept,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="annotations",
-        verbose_name=_("identified concept"),
-        help_text=_("For an identification: who or what the words name."),
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=12,
-        choices=AnnotationStatus.choices,
-        default=AnnotationStatus.DRAFT,
-    )
-    anchor_status = models.CharField(
-        _("anchor"),
-        max_length=12,
-        choices=AnchorStatus.choices,
-        default=AnchorStatus.EXACT,
-        editable=False,
-    )
-    anchor_score = models.FloatField(_("anchor score"), default=1.0, editable=False)
-    creator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="annotations",
-        verbose_name=_("creator"),
-    )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
-    modified_at = models.DateTimeField(_("modified"), auto_now=True)
-
-    objects = AnnotationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["passage", "start", "created_at"]
-        verbose_name = _("annotation")
-        verbose_name_plural = _("annotations")
-        constraints = [
-            # A selector spans at least one character, forwards.
-            models.CheckConstraint(
-                condition=Q(end__gt=F("start")), name="annotation_span_not_empty"
-            ),
-            # An annotation says something about some words.
-            models.CheckConstraint(condition=~Q(exact=""), name="annotation_quote_not_empty"),
-        ]
-
-    def __str__(self):
-        return f"{self.passage.ref} “{Truncator(self.exact).chars(40)}”"
-
-    def get_absolute_url(self):
-        return f"{self.passage.get_absolute_url()}#note-{self.uuid}"
-
-    @property
-    def tag_list(self) -> list[str]:
-        return [t.strip() for t in self.tags.split(",") if t.strip()]
-
-    @property
-    def readable_link(self) -> "Passage | None":
-        """The linked passage if readers may open it; a link into an unpublished document is
-        kept for curators but shown to no reader."""
-        link = self.link_passage
-        return link if link is not None and link.readable else None
-
-
-class AnnotationChange(models.Model):
-    """One entry of an annotation's audit trail: who changed what, when."""
-
-    annotation_uuid = models.UUIDField(_("annotation"), db_index=True)
-    annotation = models.ForeignKey(
-        Annotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    action = models.CharField(_("action"), max_length=20)
-    changes = models.JSONField(_("changes"), default=dict)
-    at = models.DateTimeField(_("when"), default=timezone.now)
-
-    class Meta:
-        ordering = ["-at"]
-        verbose_name = _("annotation change")
-        verbose_name_plural = _("annotation changes")
-
-    def __str__(self):
-        return f"{self.action} {self.annotation_uuid} {self.at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,11 @@ from django.dispatch import Signal
 # same transaction, so a change and its reindexing commit (or roll back) together.
 passages_changed = Signal()
 
+# Sent inside the transaction that stores it, with `passage` and `revision`, when a passage's
+# text is replaced by a newer revision (not for its first one): what is anchored to words of the
+# old text looks for them in the new.
+passage_revised = Signal()
+
 # Sent inside the transaction that changes the thesaurus (concepts or labels): tags need
 # recomputing.
 thesaurus_changed = Signal()

@@ -1,12 +1,11 @@
 """Reader pages: the overview, the catalogue, a document's text, and a passage's permalink."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from archive.annotations import marked_text, published_for, render_body
 from archive.citation import passage_citation
 from archive.diff import word_diff_html
 from archive.metadata import document_metadata, passage_metadata
@@ -58,11 +57,9 @@ def document_detail(request, slug):
         document = published_document(slug)
     except Moved as moved:
         return moved_to(request, moved.document, "archive:document")
-    passages = (
-        document.passages.current()
-        .order_by("position")
-        .annotate(note_count=Count("annotations", filter=Q(annotations__status="published")))
-    )
+    # The notes too, for each passage's badge: what readers may see of them is the annotations
+    # app's rule, asked in the template.
+    passages = document.passages.current().order_by("position").prefetch_related("annotations")
     return render(
         request,
         "archive/document_detail.html",
@@ -94,9 +91,8 @@ def passage_detail(request, slug, n):
         previous = siblings.filter(position__lt=passage.position).order_by("-position").first()
         next_ = siblings.filter(position__gt=passage.position).order_by("position").first()
     page_url = cited.url(request.build_absolute_uri)
-    notes = list(published_for(passage)) if not shown else []
-    for note in notes:
-        note.body_html = render_body(note.body)
+    # Notes are anchored to the current text: an earlier revision is shown without them.
+    notes = [] if shown else list(passage.annotations.readable().with_links())
     return render(
         request,
         "archive/passage_detail.html",
@@ -110,7 +106,6 @@ def passage_detail(request, slug, n):
             "revised_on": cited.later[0].created_at if cited.later else None,
             "diff": word_diff_html(shown.text, passage.text) if shown else "",
             "notes": notes,
-            "marked_text": marked_text(passage.text, notes) if notes else "",
             "alias": alias,
             "canonical_url": request.build_absolute_uri(passage.get_absolute_url()),
             "citation": passage_citation(passage, page_url, revision=cited.number),

@@ -146,7 +146,8 @@ def set_up(data_dir: Path, n: int, annotations: bool = True) -> dict:
     from django.db import connections
     from django.db.models import Count
 
-    from archive.models import Annotation, Concept, Document, Passage
+    from annotations.models import Annotation
+    from archive.models import Concept, Document, Passage
     from bench import corpus
 
     started = time.perf_counter()
@@ -182,7 +183,7 @@ def set_up(data_dir: Path, n: int, annotations: bool = True) -> dict:
         "synthetic_passages": n,
         "documents": Document.objects.count(),
         "passages": Passage.objects.published().count(),
-        "annotations": Annotation.objects.published().count(),
+        "annotations": Annotation.objects.readable().count(),
         "setup_seconds": round(time.perf_counter() - started, 1),
         "concepts": concepts,
         "seed_passages": passages,

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "archive",
+    "annotations",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from archive.models import Annotation, Concept, Document, Language
+from annotations.models import Annotation
+from archive.models import Concept, Document, Language
 
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SORTS = [("relevance", _("Relevance")), ("document", _("Document order"))]
@@ -25,8 +26,8 @@ def known_concepts(slugs) -> set[str]:
 
 
 def note_tags() -> list[str]:
-    """Tags used on published annotations (the note-tag facet's vocabulary)."""
-    return sorted({t for a in Annotation.objects.published() for t in a.tag_list})
+    """Tags used on notes readers may see (the note-tag facet's vocabulary)."""
+    return sorted({t for a in Annotation.objects.readable() for t in a.tag_list})
 
 
 def used_note_tags(tags) -> set[str]:

@@ -10,10 +10,11 @@ openapi-spec-validator and fuzz every operation with schemathesis against the ru
 from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
+from annotations.models import Motivation
+from annotations.w3c import ANNO_CONTEXT, MEDIA_TYPE
 from archive.annotation_api import DEFAULT_PAGE_SIZE as ANNOTATION_PAGE_SIZE
 from archive.annotation_api import MAX_PAGE_SIZE as ANNOTATION_MAX_PAGE_SIZE
-from archive.models import Language, Motivation
-from archive.w3c import ANNO_CONTEXT, MEDIA_TYPE
+from archive.models import Language
 from search.forms import DEFAULT_PAGE_SIZE, FACETS, MAX_PAGE_SIZE, SORTS
 
 OPENAPI_VERSION = "3.1.0"

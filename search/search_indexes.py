@@ -5,7 +5,7 @@ import json
 
 from haystack import indexes
 
-from archive.models import AnnotationStatus, Passage
+from archive.models import Passage
 from archive.text import SNOWBALL_ALGORITHMS
 
 STEMMED_FIELDS = {code: f"text_{code}" for code in SNOWBALL_ALGORITHMS}
@@ -81,11 +81,7 @@ class PassageIndex(indexes.SearchIndex, indexes.Indexable):
         return passage.concept_slugs()
 
     def published_notes(self, passage):
-        return [
-            a
-            for a in passage.annotations.all()
-            if a.status == AnnotationStatus.PUBLISHED and a.anchor_status != "orphaned"
-        ]
+        return [a for a in passage.annotations.all() if a.readable]
 
     def prepare_notes(self, passage):
         return "\n".join(f"{a.body} {a.tags}" for a in self.published_notes(passage))

@@ -4,7 +4,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from archive.models import Annotation, Document, Passage
+from annotations.models import Annotation
+from archive.models import Document, Passage
 from tests.conftest import CORPUS, SEED, SLUGS, import_seed_corpus, seed_text
 from tests.helpers import index_differences
 

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("search", "0001_index_queue"),
-        ("archive", "0005_retag_request"),
+        ("archive", "0006_retag_request"),
     ]
 
     operations = [

@@ -136,7 +136,7 @@ def test_an_annotation_form_opened_from_a_passage_does_not_leak_to_another_curat
     curator, client, django_user_model
 ):
     passage = Passage.objects.get(document__slug=SLUGS["003"], n=4)
-    add = reverse("admin:archive_annotation_add")
+    add = reverse("admin:annotations_annotation_add")
     opened = curator.get(add, {"passage": passage.pk}).content.decode()
     assert passage.text[:60] in opened
     other = django_user_model.objects.create_superuser("other", password="x")

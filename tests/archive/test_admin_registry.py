@@ -13,10 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import reverse
 
-from archive.annotations import save_annotation
+from annotations.models import Annotation, AnnotationStatus
+from annotations.services import save_annotation
 from archive.models import (
-    Annotation,
-    AnnotationStatus,
     Concept,
     Document,
     Passage,
@@ -26,7 +25,7 @@ from tests.conftest import SLUGS
 from tests.helpers import form_data, index_differences
 
 pytestmark = pytest.mark.django_db
-OWN_APPS = ("archive", "search")
+OWN_APPS = ("archive", "annotations", "search")
 STANDARD_VIEWS = ("changelist", "add", "history", "delete", "change")
 
 
@@ -159,22 +158,22 @@ ACTIONS = {
         done=lambda objs: not Concept.objects.filter(pk=objs[0].pk).exists(),
         confirm=True,
     ),
-    ("archive.annotation", "publish"): ActionCase(
+    ("annotations.annotation", "publish"): ActionCase(
         select=drafts,
         filters={"status__exact": "draft"},
         done=status_is(AnnotationStatus.PUBLISHED),
     ),
-    ("archive.annotation", "unpublish"): ActionCase(
+    ("annotations.annotation", "unpublish"): ActionCase(
         select=published_notes,
         filters={"status__exact": "published"},
         done=status_is(AnnotationStatus.DRAFT),
     ),
-    ("archive.annotation", "send_for_review"): ActionCase(
+    ("annotations.annotation", "send_for_review"): ActionCase(
         select=published_notes,
         filters={"status__exact": "published"},
         done=status_is(AnnotationStatus.REVIEW),
     ),
-    ("archive.annotation", "delete_selected"): ActionCase(
+    ("annotations.annotation", "delete_selected"): ActionCase(
         select=published_notes,
         filters={"status__exact": "published"},
         done=lambda objs: not Annotation.objects.filter(pk=objs[0].pk).exists(),
@@ -354,7 +353,7 @@ CHANGES = {
     "archive.document": change_document,
     "archive.passage": change_passage,
     "archive.concept": change_concept,
-    "archive.annotation": change_annotation,
+    "annotations.annotation": change_annotation,
     "archive.documentalias": change_document_alias,
     "archive.passagealias": change_passage_alias,
 }
@@ -415,7 +414,7 @@ def add_annotation():
     }, lambda: p.annotations.filter(body="A misspelling.").exists()
 
 
-ADDS = {"archive.concept": add_concept, "archive.annotation": add_annotation}
+ADDS = {"archive.concept": add_concept, "annotations.annotation": add_annotation}
 
 
 @pytest.mark.parametrize("label", sorted(ADDS))
@@ -431,7 +430,7 @@ def test_a_curator_adds_an_object_and_it_reaches_the_index(curator, private_inde
 
 DELETES = {
     "archive.concept": lambda: Concept.objects.get(slug="lithuania"),
-    "archive.annotation": lambda: published_notes()[0],
+    "annotations.annotation": lambda: published_notes()[0],
 }
 
 

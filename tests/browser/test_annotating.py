@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from archive.models import Annotation, Passage
+from annotations.models import Annotation
+from archive.models import Passage
 from tests.conftest import SLUGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,7 +44,7 @@ def select_words(page, words):
 def test_curator_selects_words_and_readers_see_the_note(page, archive_url, shot):
     passage = Passage.objects.get(document__slug=SLUGS["003"], n=4)
     log_in(page, archive_url)
-    page.goto(f"{archive_url}/admin/archive/annotation/add/?passage={passage.pk}")
+    page.goto(f"{archive_url}/admin/annotations/annotation/add/?passage={passage.pk}")
     select_words(page, "Litinov had Jewish ancestry")
     expect(page.locator("[name=exact]")).to_have_value("Litinov had Jewish ancestry")
     expect(page.locator(".annotate-status")).to_contain_text("Selected:")

@@ -76,7 +76,7 @@ def test_admin_pages_pass_the_policy(csp_page, archive_url, shot):
         reverse("admin:archive_passage_change", args=[passage.pk]),
     ):
         assert visit(csp_page, archive_url + url) == [], url
-    add = reverse("admin:archive_annotation_add") + f"?passage={passage.pk}"
+    add = reverse("admin:annotations_annotation_add") + f"?passage={passage.pk}"
     assert visit(csp_page, archive_url + add) == []
     expect(csp_page.locator(".annotate-source")).to_contain_text(passage.text[:40])
     # The autocomplete widgets (select2) open and search under the policy too.

@@ -20,8 +20,9 @@ from django.contrib.auth import get_user_model
 from django.db import connections, transaction
 from django.test import Client
 
-from archive.annotations import delete_annotation, save_annotation
-from archive.models import Annotation, AnnotationStatus, Document, Passage
+from annotations.models import Annotation, AnnotationStatus
+from annotations.services import delete_annotation, save_annotation
+from archive.models import Document, Passage
 from archive.signals import announce_passages_changed
 from search.consistency import compare
 from search.indexing import drain_if_free

@@ -20,7 +20,7 @@ from hypothesis import settings as hypothesis_settings  # noqa: E402
 from openapi_spec_validator import validate  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 
-from archive.models import Annotation  # noqa: E402
+from annotations.models import Annotation  # noqa: E402
 from config.wsgi import application  # noqa: E402
 from search.openapi import build_schema, current_schema  # noqa: E402
 
@@ -77,7 +77,7 @@ def seed_annotation(db):
 
     if not Annotation.objects.exists():
         call_command("import_annotations", str(FIXTURES / "annotations.jsonld"), verbosity=0)
-    return Annotation.objects.published().first()
+    return Annotation.objects.readable().first()
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])

@@ -22,10 +22,11 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from archive.annotations import save_annotation
+from annotations.models import Annotation, AnnotationStatus
+from annotations.services import save_annotation
 from archive.ingest.catalogue import Catalogue
 from archive.ingest.importer import import_paths
-from archive.models import Annotation, AnnotationStatus, Concept, ConceptLabel, Document
+from archive.models import Concept, ConceptLabel, Document
 from archive.signals import announce_thesaurus_changed
 
 pytestmark = [
@@ -173,9 +174,9 @@ def pages(base: str, stored) -> list[str]:
         f"{admin}/document/{document.pk}/change/",
         f"{admin}/passage/?{urlencode({'q': MARK})}",
         f"{admin}/passage/{passage.pk}/change/",
-        f"{admin}/annotation/",
-        f"{admin}/annotation/{note.pk}/change/",
-        f"{admin}/annotation/add/?passage={passage.pk}",
+        f"{base}/admin/annotations/annotation/",
+        f"{base}/admin/annotations/annotation/{note.pk}/change/",
+        f"{base}/admin/annotations/annotation/add/?passage={passage.pk}",
         f"{admin}/concept/",
         f"{admin}/concept/{concept.pk}/change/",
     ]

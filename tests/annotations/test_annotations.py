@@ -5,9 +5,11 @@ from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from archive.annotations import render_body, save_annotation
+from annotations.models import Annotation, AnnotationChange
+from annotations.rendering import render_body
+from annotations.services import save_annotation
 from archive.ingest.importer import import_paths
-from archive.models import Annotation, AnnotationChange, Document, Passage
+from archive.models import Document, Passage
 from tests.conftest import SEED, SLUGS, seed_text
 from tests.helpers import form_data
 
@@ -164,7 +166,7 @@ def test_a_short_quote_needs_a_near_exact_match(tmp_path, catalogue):
 
 def test_curator_annotates_in_the_admin_and_the_audit_trail_records_it(admin_client):
     passage = essay(4)
-    add = reverse("admin:archive_annotation_add") + f"?passage={passage.pk}"
+    add = reverse("admin:annotations_annotation_add") + f"?passage={passage.pk}"
     page = admin_client.get(add).content.decode()
     assert 'class="annotate-source"' in page and "Litinov had Jewish ancestry" in page
     response = admin_client.post(
@@ -193,7 +195,7 @@ def test_curator_annotates_in_the_admin_and_the_audit_trail_records_it(admin_cli
 def test_admin_refuses_a_quote_not_in_the_text(admin_client):
     passage = essay(4)
     response = admin_client.post(
-        reverse("admin:archive_annotation_add"),
+        reverse("admin:annotations_annotation_add"),
         {
             "passage": passage.pk,
             "exact": "Churchill",
@@ -210,7 +212,7 @@ def test_admin_refuses_a_quote_not_in_the_text(admin_client):
 
 def test_two_curators_editing_the_same_annotation_do_not_overwrite_silently(admin_client):
     note = annotate(essay(4), "Litinov", body="First")
-    url = reverse("admin:archive_annotation_change", args=[note.pk])
+    url = reverse("admin:annotations_annotation_change", args=[note.pk])
     stale = form_data(admin_client.get(url))
     fresh = form_data(admin_client.get(url))
     fresh["body"] = "Second curator's note"
@@ -226,18 +228,18 @@ def test_two_curators_editing_the_same_annotation_do_not_overwrite_silently(admi
 def test_only_staff_with_annotation_permissions_can_write(client):
     user = User.objects.create_user("reader", password="pw", is_staff=True)
     client.force_login(user)
-    assert client.get(reverse("admin:archive_annotation_add")).status_code == 403
+    assert client.get(reverse("admin:annotations_annotation_add")).status_code == 403
     user.user_permissions.add(Permission.objects.get(codename="add_annotation"))
-    assert client.get(reverse("admin:archive_annotation_add")).status_code == 200
+    assert client.get(reverse("admin:annotations_annotation_add")).status_code == 200
 
 
 def test_bulk_publish_and_the_orphan_queue(admin_client):
     note = annotate(essay(4), "Litinov", status="draft")
     admin_client.post(
-        reverse("admin:archive_annotation_changelist"),
+        reverse("admin:annotations_annotation_changelist"),
         {"action": "publish", "_selected_action": [note.pk]},
     )
     note.refresh_from_db()
     assert note.status == "published"
-    queue = admin_client.get(reverse("admin:archive_annotation_changelist") + "?queue=orphaned")
+    queue = admin_client.get(reverse("admin:annotations_annotation_changelist") + "?queue=orphaned")
     assert queue.status_code == 200 and queue.context["cl"].result_count == 0

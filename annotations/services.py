@@ -1,37 +1,15 @@
-"""Annotations as the archive handles them: checked selections, safe note bodies, an audit
-trail, and re-anchoring when their passage's text changes."""
+"""Writing annotations: checked selections, an audit trail of every change, re-anchoring when
+their passage's text changes, and the reindexing each of these needs."""
 
-import markdown
-import nh3
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from archive.anchoring import anchor, context
-from archive.models import Annotation, AnnotationChange, AnnotationStatus, Passage
+from annotations.anchoring import anchor, context
+from annotations.models import AnchorStatus, Annotation, AnnotationChange
+from archive.models import Passage
 from archive.signals import announce_passages_changed
 
-# The HTML a note may contain once rendered: enough for scholarly notes, nothing that runs.
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "em",
-    "strong",
-    "i",
-    "b",
-    "a",
-    "code",
-    "blockquote",
-    "ul",
-    "ol",
-    "li",
-    "span",
-    "sup",
-    "sub",
-    "q",
-    "cite",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "*": {"lang"}}
 AUDITED_FIELDS = (
     "exact",
     "start",
@@ -45,18 +23,6 @@ AUDITED_FIELDS = (
     "link_concept_id",
     "passage_id",
 )
-
-
-def render_body(body: str) -> str:
-    """A note's Markdown as a small, safe HTML subset (language marks kept)."""
-    html = markdown.markdown(body or "", extensions=["sane_lists"])
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
 
 
 def place_selection(text: str, exact: str, start: int | None, end: int | None):
@@ -77,6 +43,17 @@ def place_selection(text: str, exact: str, start: int | None, end: int | None):
 
 def snapshot(annotation: Annotation) -> dict:
     return {f: str(getattr(annotation, f)) for f in AUDITED_FIELDS}
+
+
+def record(annotation: Annotation, *, user, action: str, changes: dict, kept=True) -> None:
+    """An entry of the audit trail; `kept` is false for a deletion (the row outlives it)."""
+    AnnotationChange.objects.create(
+        annotation=annotation if kept else None,
+        annotation_uuid=annotation.uuid,
+        user=user,
+        action=action,
+        changes=changes,
+    )
 
 
 @transaction.atomic
@@ -104,7 +81,7 @@ def save_annotation(
     )
     annotation.prefix, annotation.suffix = context(text, annotation.start, annotation.end)
     annotation.revision = annotation.passage.revisions.order_by("-number").first()
-    annotation.anchor_status, annotation.anchor_score = "exact", 1.0
+    annotation.anchor_status, annotation.anchor_score = AnchorStatus.EXACT, 1.0
     created = annotation.pk is None
     if created:
         annotation.creator = annotation.creator or user
@@ -118,26 +95,14 @@ def save_annotation(
         for k, v in after.items()
         if not before or before.get(k) != v
     }
-    AnnotationChange.objects.create(
-        annotation=annotation,
-        annotation_uuid=annotation.uuid,
-        user=user,
-        action="created" if created else "changed",
-        changes=changes,
-    )
+    record(annotation, user=user, action="created" if created else "changed", changes=changes)
     announce_passages_changed([annotation.passage_id])
     return annotation
 
 
 @transaction.atomic
 def delete_annotation(annotation: Annotation, *, user) -> None:
-    AnnotationChange.objects.create(
-        annotation=None,
-        annotation_uuid=annotation.uuid,
-        user=user,
-        action="deleted",
-        changes=snapshot(annotation),
-    )
+    record(annotation, user=user, action="deleted", changes=snapshot(annotation), kept=False)
     passage_id = annotation.passage_id
     annotation.delete()
     announce_passages_changed([passage_id])
@@ -151,17 +116,11 @@ def set_status(annotations, status: str, *, user) -> list[Annotation]:
     for annotation in annotations.select_related("passage"):
         if annotation.status == status:
             continue
-        before = snapshot(annotation)
+        before = annotation.status
         annotation.status = status
         annotation.version += 1
         annotation.save(update_fields=["status", "version", "modified_at"])
-        AnnotationChange.objects.create(
-            annotation=annotation,
-            annotation_uuid=annotation.uuid,
-            user=user,
-            action="status",
-            changes={"status": [before["status"], status]},
-        )
+        record(annotation, user=user, action="status", changes={"status": [before, status]})
         announce_passages_changed([annotation.passage_id])
         changed.append(annotation)
     return changed
@@ -179,67 +138,24 @@ def reanchor(passage: Passage) -> list[Annotation]:
             annotation.start,
             annotation.end,
         )
-        if found.status == "exact":
+        if found.status == AnchorStatus.EXACT:
             continue
         old = (annotation.start, annotation.end, annotation.exact)
-        if found.status == "orphaned":
-            annotation.anchor_status, annotation.anchor_score = "orphaned", 0.0
+        if found.status == AnchorStatus.ORPHANED:
+            annotation.anchor_status, annotation.anchor_score = AnchorStatus.ORPHANED, 0.0
         else:
             annotation.start, annotation.end = found.start, found.end
             annotation.exact = passage.text[found.start : found.end]
             annotation.prefix, annotation.suffix = context(passage.text, found.start, found.end)
-            annotation.anchor_status, annotation.anchor_score = "moved", found.score
+            annotation.anchor_status, annotation.anchor_score = AnchorStatus.MOVED, found.score
         annotation.save()
-        AnnotationChange.objects.create(
-            annotation=annotation,
-            annotation_uuid=annotation.uuid,
-            user=None,
-            action="reanchored",
-            changes={
-                "anchor": [
-                    list(old),
-                    [
-                        annotation.start,
-                        annotation.end,
-                        annotation.exact,
-                        annotation.anchor_status,
-                        annotation.anchor_score,
-                    ],
-                ]
-            },
-        )
+        now = [
+            annotation.start,
+            annotation.end,
+            annotation.exact,
+            annotation.anchor_status,
+            annotation.anchor_score,
+        ]
+        record(annotation, user=None, action="reanchored", changes={"anchor": [list(old), now]})
         changed.append(annotation)
     return changed
-
-
-def published_for(passage: Passage):
-    return (
-        passage.annotations.filter(status=AnnotationStatus.PUBLISHED)
-        .exclude(anchor_status="orphaned")
-        .select_related("link_passage__document", "link_concept")
-    )
-
-
-def marked_text(text: str, annotations) -> str:
-    """The passage text, escaped, with each annotated quote in a <mark> that links to its note
-    (numbered like footnotes, so the marks do not rely on colour alone)."""
-    from django.utils.html import escape
-
-    cuts = sorted({0, len(text), *(a.start for a in annotations), *(a.end for a in annotations)})
-    numbered = list(enumerate(annotations, 1))
-    out = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
-        covering = [(i, note) for i, note in numbered if note.start <= a and b <= note.end]
-        piece = escape(text[a:b])
-        if not covering:
-            out.append(piece)
-            continue
-        refs = " ".join(f"note-{note.uuid}" for _, note in covering)
-        out.append(f'<mark class="annotated" aria-describedby="{refs}">{piece}</mark>')
-        ends_here = [(i, note) for i, note in covering if note.end == b]
-        for i, note in ends_here:
-            out.append(
-                f'<a class="note-ref" href="#note-{note.uuid}" id="ref-{note.uuid}">'
-                f"<sup>[{i}]</sup></a>"
-            )
-    return "".join(out)

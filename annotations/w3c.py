@@ -14,17 +14,10 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 
+from annotations.anchoring import anchor, occurrences
+from annotations.models import Annotation, AnnotationStatus, Motivation
 from archive.aliases import resolve_document
-from archive.anchoring import anchor, occurrences
-from archive.models import (
-    AnchorStatus,
-    Annotation,
-    AnnotationStatus,
-    Concept,
-    Language,
-    Motivation,
-    Passage,
-)
+from archive.models import Concept, Language, Passage
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
@@ -42,11 +35,11 @@ EXPORT_ORDER = ("passage__document__slug", "passage__n", "start", "created_at", 
 
 
 def public_annotations():
-    """What anyone may read: published, on a published document, and still anchored."""
+    """What anyone may read (`AnnotationQuerySet.readable`), in the order exports list them."""
     return (
-        Annotation.objects.published()
-        .exclude(anchor_status=AnchorStatus.ORPHANED)
-        .select_related("passage__document", "link_passage__document", "link_concept", "creator")
+        Annotation.objects.readable()
+        .with_links()
+        .select_related("passage__document")
         .order_by(*EXPORT_ORDER)
     )
 

@@ -5,7 +5,7 @@ python manage.py import_annotations backup.jsonld --dry-run
 python manage.py import_annotations other-tool.jsonld --user curator --status draft
 python manage.py import_annotations fixtures/annotations.jsonld --skip-existing   # make setup
 
-Each annotation is checked and stored by `archive.annotations.save_annotation`, in a transaction
+Each annotation is checked and stored by `annotations.services.save_annotation`, in a transaction
 of its own: a bad one is reported by its position with the reason, the good ones still import,
 and the command fails at the end. An id already in the archive is refused, never overwritten;
 with --skip-existing it is skipped instead, and so is an id a curator has deleted, so that a
@@ -23,9 +23,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 from django.utils.text import Truncator
 
-from archive.annotations import save_annotation
-from archive.models import Annotation, AnnotationChange, AnnotationStatus
-from archive.w3c import annotations_in, w3c_to_annotation
+from annotations.models import Annotation, AnnotationChange, AnnotationStatus
+from annotations.services import save_annotation
+from annotations.w3c import annotations_in, w3c_to_annotation
 
 
 def label(item) -> str:

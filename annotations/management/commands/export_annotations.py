@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from annotations.models import Annotation
+from annotations.w3c import EXPORT_ORDER, collection, public_annotations
 from archive.aliases import resolve_document
-from archive.models import Annotation
-from archive.w3c import EXPORT_ORDER, collection, public_annotations
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
@@ -43,9 +43,11 @@ class Command(BaseCommand):
     def handle(self, *args, path, document, all_statuses, base_url, verbosity, **options):
         base_url = base_url.rstrip("/")
         if all_statuses:
-            annotations = Annotation.objects.select_related(
-                "passage__document", "link_passage__document", "link_concept", "creator"
-            ).order_by(*EXPORT_ORDER)
+            annotations = (
+                Annotation.objects.with_links()
+                .select_related("passage__document")
+                .order_by(*EXPORT_ORDER)
+            )
         else:
             annotations = public_annotations()
         id_url = f"{base_url}/api/annotations/"

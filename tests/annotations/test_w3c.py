@@ -11,17 +11,16 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from archive.anchoring import context
-from archive.annotations import delete_annotation, save_annotation
+from annotations.anchoring import context
+from annotations.models import Annotation, AnnotationChange
+from annotations.services import delete_annotation, save_annotation
+from annotations.w3c import ANNO_CONTEXT, MEDIA_TYPE, w3c_to_annotation
 from archive.models import (
-    Annotation,
-    AnnotationChange,
     Concept,
     Document,
     DocumentAlias,
     Passage,
 )
-from archive.w3c import ANNO_CONTEXT, MEDIA_TYPE, w3c_to_annotation
 from tests.conftest import SLUGS
 
 pytestmark = pytest.mark.django_db
