@@ -336,6 +336,8 @@ class RevisionReason(models.TextChoices):
     EDIT = "edit", _("Curator's correction")
     SPLIT = "split", _("Split from a longer passage")
     MERGE = "merge", _("Merged from two passages")
+    MOVE = "move", _("Moved within the revised source")
+    RESTORE = "restore", _("Restored: back in the revised source")
 
 
 class PassageRevision(models.Model):

@@ -152,37 +152,59 @@ def create_document(prepared: Prepared, entry: CatalogueEntry) -> Document:
     return document
 
 
+# The reason a re-import's revision records, by change; a correction in place is REIMPORT.
+REVISION_REASONS = {Change.MOVE: RevisionReason.MOVE, Change.RESTORE: RevisionReason.RESTORE}
+
+
+def follow_source(passage: Passage, seg: Segment, position: int, change: Change) -> Change:
+    """Give a passage its place, text and section in the revised source; a change of text or
+    section, a move and a return are recorded as a revision, which re-anchors its annotations.
+    Returns the change as counted: a kept passage under a renamed heading is revised."""
+    passage.position = position
+    if change == Change.KEEP and passage.section == seg.section:
+        passage.save(update_fields=["position", "updated_at"])
+        return change
+    change = Change.REVISE if change == Change.KEEP else change
+    if change == Change.RESTORE:
+        passage.withdrawn, passage.withdrawn_at = False, None
+    reason = REVISION_REASONS.get(change, RevisionReason.REIMPORT)
+    if not passage.revise(seg.text, section=seg.section, reason=reason):
+        # The same words and heading in another place, or back: the history still says so.
+        passage.save()
+        passage.record_revision(reason=reason)
+    return change
+
+
 def revise_document(document: Document, prepared: Prepared) -> Counter:
-    """Bring a document in line with a revised source, keeping every published number."""
+    """Bring a document in line with a revised source, keeping every published number: a text
+    kept, corrected or moved keeps its passage, a text that comes back gets its withdrawn one."""
     old = list(document.passages.current().order_by("position"))
+    # A merged or split passage's number leads to the passages that replaced it: it stays so.
+    gone = list(
+        document.passages.filter(withdrawn=True)
+        .exclude(n__in=document.passage_aliases.values("n"))
+        .order_by("n")
+    )
     new = prepared.segments
-    steps = align([p.text for p in old], [s.text for s in new])
+    steps = align([p.text for p in old], [s.text for s in new], [p.text for p in gone])
     # Positions are reassigned below; clearing them first keeps the uniqueness rule satisfied.
     document.passages.update(position=None)
     next_n = document.next_passage_number()
     changes: Counter = Counter()
     for step in steps:
-        changes[step.change] += 1
         if step.change == Change.WITHDRAW:
             old[step.old].withdraw()
-            continue
-        position = step.new + 1
-        if step.change == Change.NEW:
+            changes[step.change] += 1
+        elif step.change == Change.NEW:
             store_passages(
-                new_passages(document, [new[step.new]], next_n, [position]),
+                new_passages(document, [new[step.new]], next_n, [step.new + 1]),
                 RevisionReason.REIMPORT,
             )
             next_n += 1
-            continue
-        passage, seg = old[step.old], new[step.new]
-        passage.position = position
-        if step.change == Change.KEEP and passage.section == seg.section:
-            passage.save(update_fields=["position", "updated_at"])
+            changes[step.change] += 1
         else:
-            if step.change == Change.KEEP:
-                changes[Change.KEEP] -= 1
-                changes[Change.REVISE] += 1
-            passage.revise(seg.text, section=seg.section, reason=RevisionReason.REIMPORT)
+            passage = (gone if step.change == Change.RESTORE else old)[step.old]
+            changes[follow_source(passage, new[step.new], step.new + 1, step.change)] += 1
     source, parsed = prepared.source, prepared.parsed
     document.checksum, document.encoding, document.raw_text = (
         source.checksum,

@@ -1,12 +1,17 @@
 """Importing: idempotent, transactional per document, and safe with bad files beside good ones."""
 
+import html
+import re
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from archive.aliases import merge_passages
+from archive.annotations import save_annotation
 from archive.ingest.catalogue import Catalogue
 from archive.ingest.importer import import_paths
-from archive.models import Document, DocumentAlias, Passage, PassageRevision
+from archive.models import Annotation, Document, DocumentAlias, Passage, PassageRevision
 from tests.conftest import SEED, SLUGS, seed_text
 
 pytestmark = pytest.mark.django_db
@@ -181,9 +186,222 @@ def test_dry_run_of_a_revised_source_reports_the_changes_and_stores_nothing(tmp_
     revised.write_text(seed_text("003") + "\n\nOne more paragraph at the end.\n")
     call_command("import_documents", str(revised), "--dry-run")
     out = capsys.readouterr().out
-    assert "revised soviet-nazi-relations-1930s — 6 kept, 0 revised, 1 new, 0 withdrawn" in out
+    assert (
+        "revised soviet-nazi-relations-1930s — "
+        "6 kept, 0 revised, 0 moved, 0 restored, 1 new, 0 withdrawn"
+    ) in out
     assert "Dry run: nothing was stored." in out
     assert snapshot() == before
+
+
+# Text that moves keeps its number ----------------------------------------------------------
+
+CRISIS = "Uniunea Sovietică și criza cehoslovacă din 1938"
+RAPPROCHEMENT = "Apropierea sovieto-germană din primăvara și vara anului 1939"
+# A sentence of the wiki seed, short enough to stand as a paragraph of its own in two sections.
+SHORT = "Cooperarea militară dintre cele două țări este întreruptă în 1933."
+
+
+def wiki_sections(text):
+    """The seed wiki export cut before each heading: front matter and lead, then the sections."""
+    return re.split(r"(?m)^(?=== )", text)
+
+
+def move_section(text, heading, before):
+    """The export with the section under `heading` moved to stand before section `before`."""
+    sections = wiki_sections(text)
+    moved = next(s for s in sections if s.startswith(f"== {heading} =="))
+    sections.remove(moved)
+    at = next(i for i, s in enumerate(sections) if s.startswith(f"== {before} =="))
+    return "".join([*sections[:at], moved, *sections[at:]])
+
+
+def with_lines(text, change):
+    lines = text.split("\n")
+    change(lines)
+    return "\n".join(lines)
+
+
+def reimport(tmp_path, catalogue, key, text):
+    path = tmp_path / SEED[key]
+    path.write_text(text, encoding="utf-8")
+    [result] = import_paths([path], catalogue)
+    assert result.status == "revised", result.error
+    return result
+
+
+def wiki_passages():
+    """The wiki seed's passages by number."""
+    return {p.n: p for p in Passage.objects.filter(document__slug=SLUGS["001"])}
+
+
+def reading_order():
+    return list(
+        Passage.objects.filter(document__slug=SLUGS["001"])
+        .current()
+        .order_by("position")
+        .values_list("n", flat=True)
+    )
+
+
+def numbers_of(section):
+    return [
+        p.n
+        for p in sorted(wiki_passages().values(), key=lambda p: p.position or 0)
+        if p.section == section and not p.withdrawn
+    ]
+
+
+def test_two_paragraphs_that_trade_places_keep_their_numbers(tmp_path, catalogue):
+    before = wiki_passages()
+    starts = ("Inițial germanii", "La această etapă")
+    first, second = (next(n for n, p in before.items() if p.text.startswith(s)) for s in starts)
+    order = reading_order()
+
+    def swap(lines):
+        a, b = (i for i, line in enumerate(lines) if line.startswith(starts))
+        lines[a], lines[b] = lines[b], lines[a]
+
+    result = reimport(tmp_path, catalogue, "001", with_lines(seed_text("001"), swap))
+    assert result.changes["new"] == result.changes["withdrawn"] == 0
+    assert result.changes["moved"] == 1 and result.changes["kept"] == len(before) - 1
+    a, b = order.index(first), order.index(second)
+    order[a], order[b] = order[b], order[a]
+    assert reading_order() == order
+    after = wiki_passages()
+    assert {n: p.text for n, p in after.items()} == {n: p.text for n, p in before.items()}
+    # The move is in the history of the passage that moved, with its unchanged text.
+    [moved] = [p for p in after.values() if p.revisions.filter(reason="move").exists()]
+    assert moved.n in (first, second)
+    assert moved.revisions.last().text == before[moved.n].text
+
+
+def test_a_moved_section_keeps_every_number_and_heading(tmp_path, catalogue, capsys):
+    before = wiki_passages()
+    crisis = numbers_of(CRISIS)
+    path = tmp_path / SEED["001"]
+    path.write_text(move_section(seed_text("001"), CRISIS, "Note"), encoding="utf-8")
+    call_command("import_documents", str(path))
+    assert (
+        f"revised {SLUGS['001']} — {len(before) - 3} kept, 0 revised, 3 moved, 0 restored, "
+        "0 new, 0 withdrawn"
+    ) in capsys.readouterr().out
+    after = wiki_passages()
+    assert sorted(after) == sorted(before) and not any(p.withdrawn for p in after.values())
+    assert len(crisis) == 3 and reading_order()[-3:] == crisis and numbers_of(CRISIS) == crisis
+    for n in crisis:
+        assert after[n].text == before[n].text and after[n].section == CRISIS
+        assert list(after[n].revisions.values_list("reason", flat=True)) == ["import", "move"]
+
+
+def test_a_cedilla_re_export_with_a_renamed_heading_and_a_moved_section_keeps_every_number(
+    tmp_path, catalogue
+):
+    before = wiki_passages()
+    crisis, rapprochement = numbers_of(CRISIS), numbers_of(RAPPROCHEMENT)
+    renamed = "Apropierea sovieto-germană în primăvara și vara lui 1939"
+    text = move_section(seed_text("001"), CRISIS, "Note").replace(RAPPROCHEMENT, renamed)
+    cedilla = str.maketrans("șțȘȚ", "şţŞŢ")
+    result = reimport(tmp_path, catalogue, "001", text.translate(cedilla))
+    assert result.changes["new"] == result.changes["withdrawn"] == 0
+    after = wiki_passages()
+    assert sorted(after) == sorted(before) and not any(p.withdrawn for p in after.values())
+    for n, passage in after.items():
+        assert passage.text == before[n].text.translate(cedilla)
+    assert numbers_of(renamed.translate(cedilla)) == rapprochement
+    assert numbers_of(CRISIS.translate(cedilla)) == crisis == reading_order()[-3:]
+    # Every old text stays readable as the revision it was.
+    for n, passage in after.items():
+        assert passage.revisions.filter(number=1, text=before[n].text).exists()
+
+
+def test_a_withdrawn_paragraph_that_comes_back_gets_its_number_again(tmp_path, catalogue, client):
+    before = wiki_passages()
+    [gone] = [n for n, p in before.items() if p.text.startswith("Impactul semnării")]
+    position = before[gone].position
+    without = with_lines(
+        seed_text("001"), lambda ls: ls.remove(seed_paragraph("001", "Impactul")[:-1])
+    )
+    assert reimport(tmp_path, catalogue, "001", without).changes["withdrawn"] == 1
+    assert wiki_passages()[gone].withdrawn
+
+    result = reimport(tmp_path, catalogue, "001", seed_text("001"))
+    assert result.changes["restored"] == 1
+    assert result.changes["new"] == result.changes["withdrawn"] == 0
+    after = wiki_passages()
+    assert sorted(after) == sorted(before)
+    back = after[gone]
+    assert not back.withdrawn and back.withdrawn_at is None and back.position == position
+    assert back.text == before[gone].text
+    assert back.revisions.last().reason == "restore"
+    page = client.get(back.get_absolute_url()).content.decode()
+    assert "This passage has been withdrawn." not in page
+
+
+def test_a_repeated_short_paragraph_keeps_its_own_number_when_its_section_moves(
+    tmp_path, catalogue
+):
+    def repeat(lines):
+        for start in ("Este greu să", "Din acest moment discuțiile"):
+            lines.insert(next(i for i, ln in enumerate(lines) if ln.startswith(start)) + 1, SHORT)
+
+    twice = with_lines(seed_text("001"), repeat)
+    assert reimport(tmp_path, catalogue, "001", twice).changes["new"] == 2
+    copies = {p.section: p.n for p in wiki_passages().values() if p.text == SHORT}
+    assert set(copies) == {CRISIS, RAPPROCHEMENT}
+
+    result = reimport(tmp_path, catalogue, "001", move_section(twice, CRISIS, "Note"))
+    assert result.changes["new"] == result.changes["withdrawn"] == 0
+    assert {p.section: p.n for p in wiki_passages().values() if p.text == SHORT} == copies
+    assert numbers_of(CRISIS)[-1] == copies[CRISIS]
+    assert numbers_of(RAPPROCHEMENT)[-1] == copies[RAPPROCHEMENT]
+
+
+def test_an_annotation_on_a_moved_and_corrected_passage_still_marks_its_words(
+    tmp_path, catalogue, client
+):
+    [passage] = [p for p in wiki_passages().values() if p.text.startswith("Este greu")]
+    quote = "aceste cedări nu au fost suficiente"
+    note = save_annotation(
+        Annotation(passage=passage, exact=quote, body="Cf. Beneš.", status="published"), user=None
+    )
+    fixed = seed_text("001").replace("Beneš nu cerut", "Beneš nu a cerut")
+    result = reimport(tmp_path, catalogue, "001", move_section(fixed, CRISIS, "Note"))
+    assert result.changes["moved"] == 3 and result.changes["withdrawn"] == 0
+    note.refresh_from_db()
+    moved = note.passage
+    assert moved.n == passage.n and not moved.withdrawn and "nu a cerut" in moved.text
+    assert moved.text[note.start : note.end] == quote and note.anchor_status != "orphaned"
+    assert note.start == passage.text.index(quote) + 2
+    api = client.get(f"/api/documents/{SLUGS['001']}/{passage.n}/").json()
+    assert not api["withdrawn"] and [a["exact"] for a in api["annotations"]] == [quote]
+
+
+def test_the_citation_url_of_a_moved_passage_answers_with_its_text(tmp_path, catalogue, client):
+    crisis = numbers_of(CRISIS)
+    cited = {n: wiki_passages()[n].text for n in crisis}
+    reimport(tmp_path, catalogue, "001", move_section(seed_text("001"), CRISIS, "Note"))
+    for n in crisis:
+        response = client.get(f"/documents/{SLUGS['001']}/{n}/")
+        assert response.status_code == 200
+        page = html.unescape(response.content.decode())
+        assert cited[n] in page and "This passage has been withdrawn." not in page
+        assert CRISIS in page
+
+
+def test_numbers_a_curator_merged_away_stay_with_the_merged_passage_after_a_re_import(
+    tmp_path, catalogue, client
+):
+    # A control: only passages a re-import withdrew can come back; a merged one leads onward.
+    first, second = Passage.objects.filter(document__slug=SLUGS["003"]).order_by("position")[:2]
+    merged = merge_passages(first, second, reason="one argument")
+    result = reimport(tmp_path, catalogue, "003", seed_text("003") + "\n\nOne more paragraph.\n")
+    assert result.changes["restored"] == 0
+    for old in (first, second):
+        old.refresh_from_db()
+        assert old.withdrawn
+        response = client.get(old.get_absolute_url())
+        assert response.status_code == 301 and response["Location"] == merged.get_absolute_url()
 
 
 # Input is checked before anything is stored ---------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from archive.ingest.align import Change
 from archive.ingest.catalogue import Catalogue
 from archive.ingest.importer import ImportResult, import_paths
 from archive.ingest.source import SourceError
@@ -26,7 +27,8 @@ def describe(result: ImportResult) -> str:
             f"{result.name}: imported as {doc.slug} — {result.changes['new']} passages, "
             f"{doc.language}, read as {doc.shape}"
         )
-    counts = ", ".join(f"{result.changes[k]} {k}" for k in ("kept", "revised", "new", "withdrawn"))
+    # Each passage of the revised source is counted once; withdrawn ones were in the old text.
+    counts = ", ".join(f"{result.changes[change]} {change}" for change in Change)
     return f"{result.name}: revised {doc.slug} — {counts}"
 
 
