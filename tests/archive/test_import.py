@@ -7,11 +7,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from annotations.models import Annotation
+from annotations.services import save_annotation
 from archive.aliases import merge_passages
-from archive.annotations import save_annotation
 from archive.ingest.catalogue import Catalogue
 from archive.ingest.importer import import_paths
-from archive.models import Annotation, Document, DocumentAlias, Passage, PassageRevision
+from archive.models import Document, DocumentAlias, Passage, PassageRevision
 from tests.conftest import SEED, SLUGS, seed_text
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ LANGUAGES = {"en", "hr", "ro"}
 FIELDS = {"id", "kind", "labels", "aliases", "note"}
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Words as the search engine splits them (hyphens and dashes separate words), and the longest
-# name it looks for (archive/concepts/thesaurus.py, MAX_LABEL_WORDS): longer names would never match.
+# name it looks for (archive/concepts/thesaurus.py, MAX_LABEL_WORDS): longer names never match.
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 MAX_WORDS = 8
 # Seed corpus files by number: 000 Croatian, 001 Romanian, 002-004 English.

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("archive", "0005_retag_request"),
+        ("archive", "0006_retag_request"),
     ]
 
     operations = [
