@@ -10,8 +10,8 @@ openapi-spec-validator and fuzz every operation with schemathesis against the ru
 from django.http import JsonResponse
 from django.views.decorators.http import require_safe
 
-from archive.annotation_api import DEFAULT_PAGE_SIZE as ANNOTATION_PAGE_SIZE
-from archive.annotation_api import MAX_PAGE_SIZE as ANNOTATION_MAX_PAGE_SIZE
+from api.annotations import DEFAULT_PAGE_SIZE as ANNOTATION_PAGE_SIZE
+from api.annotations import MAX_PAGE_SIZE as ANNOTATION_MAX_PAGE_SIZE
 from archive.models import Language, Motivation
 from archive.w3c import ANNO_CONTEXT, MEDIA_TYPE
 from search.forms import DEFAULT_PAGE_SIZE, FACETS, MAX_PAGE_SIZE, SORTS
@@ -517,7 +517,7 @@ def paths(languages, documents, concepts, note_tags) -> dict:
                     },
                     "400": {
                         "description": "page, page_size or passage is malformed.",
-                        "content": content(ref("Error")),
+                        "content": content(ref("SearchError")),
                     },
                     "404": not_found("No such published document, or no such page."),
                 },

@@ -182,16 +182,18 @@ def test_annotations_are_a_w3c_collection_of_pages(client, notes):
     assert one["id"] == f"http://testserver{url}"
 
 
-def test_annotation_errors_answer_with_an_error(client, notes):
-    for params, status in [
-        ({"page_size": 101}, 400),
-        ({"page": 0}, 400),
-        ({"passage": "no-colon"}, 400),
-        ({"document": "no-such-document"}, 404),
-        ({"page": 99}, 404),
-    ]:
-        data = json_of(client.get("/api/annotations/", params), status)
-        assert isinstance(data["error"], str), params
+def test_bad_annotation_parameters_answer_400_in_the_search_apis_shape(client, notes):
+    for params in ({"page_size": 101}, {"page": 0}, {"page": "²"}, {"passage": "no-colon"}):
+        data = json_of(client.get("/api/annotations/", params), 400)
+        assert data["error"] == "invalid parameters", params
+        [(name, [reason])] = data["details"].items()
+        assert name in params and reason, params
+
+
+def test_missing_annotations_answer_404_with_an_error(client, notes):
+    for params in ({"document": "no-such-document"}, {"page": 99}):
+        data = json_of(client.get("/api/annotations/", params), 404)
+        assert set(data) == {"error"} and isinstance(data["error"], str), params
     unknown = client.get("/api/annotations/00000000-0000-4000-8000-000000000000/")
     assert set(json_of(unknown, 404)) == {"error"}
 
