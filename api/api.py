@@ -6,7 +6,7 @@ from functools import wraps
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from api import annotations, documents, errors
+from api import annotations, documents, errors, search
 
 JSON = "application/json"
 
@@ -91,7 +91,8 @@ api = ArchiveAPI(
             {"name": "annotations", "description": "Curators' published notes (W3C)"},
         ],
     },
-    schema_hooks=(annotations.as_json_ld,),
+    schema_hooks=(annotations.as_json_ld, search.with_parameters),
 )
+api.add_router("/search/", search.router, tags=["search"])
 api.add_router("/documents/", documents.router, tags=["documents"])
 api.add_router("/annotations/", annotations.router, tags=["annotations"])

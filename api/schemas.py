@@ -13,7 +13,10 @@ from pydantic.json_schema import SkipJsonSchema
 from archive.annotations import published_for, render_body
 from archive.models import AnchorStatus, Language, Motivation, PassageAlias
 from archive.w3c import ANNO_CONTEXT
+from search.forms import FACETS, SearchForm
 
+# The form is the search's specification: its limits are the schema's.
+SEARCH_MAX_PAGE_SIZE = SearchForm.base_fields["page_size"].max_value
 REF_PATTERN = r"^[-\w]+:\d+$"
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 # A path the URL converters refuse (`/api/documents/x/-1/`) gets Django's own page.
@@ -283,3 +286,60 @@ class AnnotationPage(JsonLd):
 
 
 AnnotationList = Annotated[AnnotationCollection | AnnotationPage, Field(discriminator="type")]
+
+
+# Search ---------------------------------------------------------------------------------------
+
+
+class FacetRow(Out):
+    value: str = Field(description="The value to filter by (the parameter's value).")
+    label: str = Field(description="The value as a person reads it, in the reader's language.")
+    count: int = Field(ge=0, description="Passages with this value among the results.")
+
+
+class Expansion(Out):
+    """Words of the query that name a thesaurus concept, and what was searched for them too."""
+
+    matched: str = Field(description="The words of the query that name a thesaurus concept.")
+    concept: str = Field(description="The concept's slug (the `concept` filter's value).")
+    labels: list[str] = Field(description="The other names that were searched too.")
+
+
+class Hit(Out):
+    """A passage found."""
+
+    ref: str = Field(pattern=REF_PATTERN, description="The passage's reference, <slug>:<n>.")
+    url: str = Field(json_schema_extra=uri("The passage's permalink."))
+    n: int = Field(ge=1, description="The passage's permanent number in its document.")
+    language: Language
+    section: str = Field(description="The section heading the passage stands under, or empty.")
+    text: str = Field(description="The whole passage text.")
+    highlight: str = Field(
+        description="The whole text, HTML-escaped, with <mark> around the words that matched."
+    )
+    snippet: str = Field(description="An excerpt of `highlight` around the first matches.")
+    score: float = Field(description="Relevance (0 when sorted).")
+    document: DocumentRef
+
+
+class SearchResponse(Out):
+    """A page of search results, with facets, thesaurus expansions and a suggestion."""
+
+    query: str = Field(description="The query as it was searched (control characters removed).")
+    count: int = Field(ge=0, description="Passages found.")
+    page: int = Field(ge=1)
+    page_size: int = Field(ge=1, le=SEARCH_MAX_PAGE_SIZE)
+    suggestion: str | None = Field(description="A corrected query that finds more.")
+    notices: list[str] = Field(
+        description="What was changed to read the query (e.g. a quote left open)."
+    )
+    expansions: list[Expansion]
+    results: list[Hit] = Field(max_length=SEARCH_MAX_PAGE_SIZE)
+    facets: dict[Literal[FACETS], list[FacetRow]] = Field(
+        description="Facet counts by facet name; empty when nothing was searched (no query and "
+        "no filter). The counts of each facet take the other active filters into account."
+    )
+
+    @staticmethod
+    def resolve_results(outcome) -> list:
+        return outcome.hits

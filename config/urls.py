@@ -4,12 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.api import api
-from search import views as search_views
 from search.openapi import openapi_json
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/search/", search_views.search_api, name="api-search"),
     path("api/openapi.json", openapi_json, name="openapi"),
     path("api/", api.urls),
     path("", include("search.urls")),
