@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
 from pydantic import field_validator
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError, PydanticUseDefault
 
 from api.schemas import HTML_404, AnnotationList, Error, InvalidParameters, WebAnnotation
@@ -33,15 +34,16 @@ router = Router(by_alias=True, exclude_unset=True)
 class AnnotationFilters(Schema):
     """What to list: all published annotations, or a document's, or a passage's; paged or not."""
 
-    document: str | None = Field(
+    document: str | SkipJsonSchema[None] = Field(
         None, description="Only the annotations of this document (its slug or a former slug)."
     )
-    passage: str | None = Field(
+    passage: str | SkipJsonSchema[None] = Field(
         None,
         json_schema_extra={"pattern": REFERENCE},
         description="Only the annotations of this passage (its reference <slug>:<n>).",
     )
-    page: int | None = Field(
+    # None when not given (a default is not validated): no union, so a bad value has one reason.
+    page: int = Field(
         None, ge=1, description="Answer with this AnnotationPage instead of the collection."
     )
     page_size: int = Field(
@@ -156,10 +158,8 @@ def annotation(
     return annotation_to_w3c(get_object_or_404(published(), uuid=uuid), base_url(request))
 
 
-def as_json_ld(schema: dict) -> None:
-    """The OpenAPI document with these operations answering JSON-LD (ninja says JSON)."""
-    for item in schema["paths"].values():
-        for operation in item.values():
-            if operation["operationId"] in OPERATIONS:
-                ok = operation["responses"][200]
-                ok["content"] = {MEDIA_TYPE: ok["content"].pop("application/json")}
+def as_json_ld(operations: dict) -> None:
+    """These operations answer JSON-LD in the OpenAPI document (ninja says JSON)."""
+    for name in OPERATIONS:
+        ok = operations[name]["responses"][200]
+        ok["content"] = {MEDIA_TYPE: ok["content"].pop("application/json")}

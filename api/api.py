@@ -8,8 +8,6 @@ from ninja.renderers import JSONRenderer
 
 from api import annotations, documents, errors, search
 
-JSON = "application/json"
-
 
 class Renderer(JSONRenderer):
     """JSON with its characters as they are (not \\u escapes); a JSON-LD document (it has an
@@ -25,7 +23,10 @@ class Renderer(JSONRenderer):
 class ArchiveAPI(NinjaAPI):
     """A NinjaAPI that answers GET and HEAD only, says `application/json` as the archive always
     has (JSON is UTF-8 by definition, RFC 8259: no charset parameter), and lets routers finish
-    their part of the OpenAPI document (`schema_hooks`)."""
+    their part of the OpenAPI document (`schema_hooks`, called with the operations by id).
+
+    A single-valued query parameter may be sent empty (`page=`): it then counts as absent, as in
+    a form left blank. Each value of a repeated one must be valid (`language=` is refused)."""
 
     def __init__(self, *, schema_hooks=(), **kwargs):
         super().__init__(**kwargs)
@@ -37,8 +38,17 @@ class ArchiveAPI(NinjaAPI):
 
     def get_openapi_schema(self, **kwargs):
         schema = super().get_openapi_schema(**kwargs)
+        operations = {
+            operation["operationId"]: operation
+            for item in schema["paths"].values()
+            for operation in item.values()
+        }
         for hook in self.schema_hooks:
-            hook(schema)
+            hook(operations)
+        for operation in operations.values():
+            for parameter in operation["parameters"]:
+                if parameter["in"] == "query" and parameter["schema"].get("type") != "array":
+                    parameter["allowEmptyValue"] = True
         return schema
 
     @property
@@ -78,7 +88,6 @@ api = ArchiveAPI(
     "the search filters accept are those the archive holds when this document is served.",
     urls_namespace="api",
     renderer=Renderer(),
-    openapi_url=None,
     docs_url=None,
     openapi_extra={
         "info": {

@@ -29,10 +29,11 @@ def invalid_parameters(api, request, details) -> HttpResponse:
 
 
 def validation_details(error: ValidationError) -> dict[str, list[str]]:
-    """Ninja's validation errors by parameter: the last part of each location names it."""
+    """Ninja's validation errors by parameter (a location is ("query", name, …))."""
     details: dict[str, list[str]] = {}
     for item in error.errors:
-        details.setdefault(str(item["loc"][-1]), []).append(item["msg"])
+        name = item["loc"][1] if len(item["loc"]) > 1 else item["loc"][0]
+        details.setdefault(str(name), []).append(item["msg"])
     return details
 
 

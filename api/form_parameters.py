@@ -35,10 +35,7 @@ def field_schema(field: forms.Field) -> dict:
 
 def form_parameters(form_class, descriptions: dict, schemas: dict) -> list[dict]:
     """The query parameters of a form, in its field order. `schemas` gives the schema of one
-    value of a field the form cannot describe itself (a vocabulary, a range checked in code).
-
-    A single-valued parameter may be sent empty (`page=`): the form then takes it as absent.
-    Each value of a repeated one must be valid (`language=` is refused)."""
+    value of a field the form cannot describe itself (a vocabulary, a range checked in code)."""
     parameters = []
     for name, field in form_class.base_fields.items():
         schema = schemas.get(name) or field_schema(field)
@@ -52,7 +49,5 @@ def form_parameters(form_class, descriptions: dict, schemas: dict) -> list[dict]
         }
         if multi:
             parameter.update(style="form", explode=True)
-        else:
-            parameter["allowEmptyValue"] = True
         parameters.append(parameter)
     return parameters

@@ -88,8 +88,7 @@ class DocumentList(Out):
 
 
 class PassageAnnotation(Out):
-    """A published note on a passage, with both W3C selectors (offsets into the passage's
-    `text`)."""
+    """A published note on a passage: its quote, offsets into the passage's `text`, and body."""
 
     id: str = Field(json_schema_extra={"format": "uuid"})
     motivation: Motivation
@@ -233,7 +232,7 @@ class AnnotationItem(Out):
     created: str = Field(json_schema_extra={"format": "date-time"})
     modified: str = Field(json_schema_extra={"format": "date-time"})
     creator: Creator | SkipJsonSchema[None] = None
-    body: list[Note | Tag | Resource] | SkipJsonSchema[None] = Field(None, min_length=1)
+    body: Annotated[list[Note | Tag | Resource], Field(min_length=1)] | SkipJsonSchema[None] = None
     target: Target
 
 

@@ -74,10 +74,6 @@ def parameters() -> list[dict]:
     )
 
 
-def with_parameters(schema: dict) -> None:
-    """The OpenAPI document with the search's parameters (ninja sees none: the form reads
-    them)."""
-    for item in schema["paths"].values():
-        for operation in item.values():
-            if operation["operationId"] == OPERATION:
-                operation["parameters"] = parameters()
+def with_parameters(operations: dict) -> None:
+    """The search's parameters in the OpenAPI document (ninja sees none: the form reads them)."""
+    operations[OPERATION]["parameters"] = parameters()

@@ -4,11 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from api.api import api
-from search.openapi import openapi_json
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/openapi.json", openapi_json, name="openapi"),
     path("api/", api.urls),
     path("", include("search.urls")),
     path("", include("archive.urls")),

@@ -183,6 +183,7 @@ def test_annotations_are_a_w3c_collection_of_pages(client, notes):
 
 
 def test_bad_annotation_parameters_answer_400_in_the_search_apis_shape(client, notes):
+    # Ninja checks these; its own answer would be a 422.
     for params in ({"page_size": 101}, {"page": 0}, {"page": "²"}, {"passage": "no-colon"}):
         data = json_of(client.get("/api/annotations/", params), 400)
         assert data["error"] == "invalid parameters", params
@@ -216,3 +217,4 @@ def test_the_api_is_read_only(client, path):
         response = getattr(client, method)(path)
         assert response.status_code == 405, method
         assert response["Allow"] == "GET, HEAD"
+        assert json_of(response, 405) == {"error": "method not allowed"}
