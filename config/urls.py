@@ -3,14 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from search import views as search_views
-from search.openapi import openapi_json
+from api.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/search/", search_views.search_api, name="api-search"),
-    path("api/openapi.json", openapi_json, name="openapi"),
-    path("api/", include("archive.api_urls")),
+    path("api/", api.urls),
     path("", include("search.urls")),
     path("", include("archive.urls")),
 ]

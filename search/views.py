@@ -1,8 +1,8 @@
-"""The search page and the search API: thin views over `search.service`."""
+"""The search page: a thin view over `search.service` (the JSON API is api.search)."""
 
 import dataclasses
 
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -88,35 +88,4 @@ def search_page(request):
             "year_max": max((r["count"] for r in outcome.facets.get("year", [])), default=0),
             "expand_off": "?" + expand_off.urlencode(),
         },
-    )
-
-
-@require_safe
-def search_api(request):
-    form = bound_form(request)
-    if not form.is_valid():
-        return JsonResponse({"error": "invalid parameters", "details": form.errors}, status=400)
-    try:
-        outcome = search_passages(form, request.build_absolute_uri)
-    except PageOutOfRange:
-        return JsonResponse({"error": "page out of range"}, status=404)
-    return JsonResponse(
-        {
-            "query": outcome.query,
-            "count": outcome.count,
-            "page": outcome.page,
-            "page_size": outcome.page_size,
-            "suggestion": outcome.suggestion,
-            "notices": outcome.notices,
-            "expansions": [
-                {"matched": e.matched, "concept": e.concept, "labels": e.labels}
-                for e in outcome.expansions
-            ],
-            "results": [hit.__dict__ for hit in outcome.hits],
-            "facets": {
-                name: [{k: row[k] for k in ("value", "label", "count")} for row in rows]
-                for name, rows in outcome.facets.items()
-            },
-        },
-        json_dumps_params={"ensure_ascii": False},
     )

@@ -1,11 +1,14 @@
 """The OpenAPI document of the read-only API: valid OpenAPI 3.1, and true to the API.
 
-openapi-spec-validator checks the document; schemathesis then generates requests for every
+Django-ninja generates the document from the API's response schemas (api/schemas.py) and the
+search form; openapi-spec-validator checks it; schemathesis then generates requests for every
 operation from it (valid ones, and invalid ones where there are parameters) and sends them to
 the WSGI application, checking each answer against the document: no 500, only documented
 statuses and content types, bodies that match their schemas, valid data accepted, invalid data
 refused.
 """
+
+import json
 
 import pytest
 
@@ -14,19 +17,18 @@ schemathesis = pytest.importorskip("schemathesis")
 pytest.importorskip("hypothesis")
 pytest.importorskip("openapi_spec_validator")
 
-from django.test import Client, override_settings  # noqa: E402
+from django.test import Client  # noqa: E402
 from hypothesis import HealthCheck, given  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 from openapi_spec_validator import validate  # noqa: E402
 from schemathesis import GenerationMode  # noqa: E402
 
 from annotations.models import Annotation  # noqa: E402
+from api.api import api  # noqa: E402
 from config.wsgi import application  # noqa: E402
-from search.openapi import build_schema, current_schema  # noqa: E402
 
 pytestmark = [pytest.mark.reliability, pytest.mark.django_db]
 
-URLS = "tests.reliability.urls"
 # Cases per operation and mode: a fixed set in `make test`, more (and new) in a reliability run.
 EXAMPLES = 40 if hypothesis_settings.default.derandomize else 200
 OPERATIONS = {
@@ -38,33 +40,66 @@ OPERATIONS = {
 }
 
 
+def document() -> dict:
+    """The OpenAPI document as clients read it."""
+    return Client().get("/api/openapi.json").json()
+
+
 def operations(schema: dict) -> set[tuple[str, str]]:
     return {(method.upper(), path) for path, item in schema["paths"].items() for method in item}
 
 
 def test_the_document_is_valid_openapi_3_1_and_describes_every_operation():
-    for schema in (build_schema(), current_schema()):
-        validate(schema)
-        assert schema["openapi"] == "3.1.0"
-        assert operations(schema) == OPERATIONS
+    schema = document()
+    validate(schema)
+    assert schema["openapi"] == "3.1.0"
+    assert operations(schema) == OPERATIONS
 
 
-def test_the_search_filters_list_what_the_archive_holds():
-    schema = current_schema()
-    params = {p["name"]: p for p in schema["paths"]["/api/search/"]["get"]["parameters"]}
+def parameters(schema: dict, path: str) -> dict:
+    return {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+
+
+def test_the_search_parameters_are_the_forms_with_what_the_archive_holds():
+    params = parameters(document(), "/api/search/")
+    assert list(params) == [
+        "q", "language", "document", "year", "concept", "annotated", "note_tag", "sort", "page",
+        "page_size", "expand",
+    ]  # fmt: skip
     assert "molotov-ribbentrop-pact" in params["document"]["schema"]["items"]["enum"]
     assert "vyacheslav-molotov" in params["concept"]["schema"]["items"]["enum"]
     assert params["language"]["schema"]["items"]["enum"] == ["hr", "ro", "en", "de", "ru"]
-    assert params["page_size"]["schema"]["maximum"] == 100
+    assert params["sort"]["schema"]["enum"] == ["relevance", "document"]
+    assert params["page_size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100}
+    years = params["year"]["schema"]["items"]
+    assert years == {"type": "integer", "minimum": 1500, "maximum": 2099}
 
 
-@override_settings(ROOT_URLCONF=URLS)
+def test_every_error_is_documented_in_the_one_error_shape():
+    schema = document()
+    answers = {
+        path: {int(status): r for status, r in item["get"]["responses"].items()}
+        for path, item in schema["paths"].items()
+    }
+    assert set(answers["/api/search/"]) == {200, 400, 404}
+    assert set(answers["/api/annotations/"]) == {200, 400, 404}
+    assert set(answers["/api/documents/{slug}/{n}/"]) == {200, 301, 404}
+    for responses in answers.values():
+        for status, response in responses.items():
+            if status >= 400:
+                ref = response["content"]["application/json"]["schema"]["$ref"]
+                expected = "InvalidParameters" if status == 400 else "Error"
+                assert ref == f"#/components/schemas/{expected}"
+    invalid = schema["components"]["schemas"]["InvalidParameters"]
+    assert invalid["required"] == ["error", "details"]
+
+
 def test_served_as_json_at_api_openapi_json():
     client = Client()
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == current_schema()
+    assert response.json() == json.loads(json.dumps(api.get_openapi_schema()))
     assert client.post("/api/openapi.json").status_code == 405
 
 
@@ -83,25 +118,22 @@ def seed_annotation(db):
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 @pytest.mark.parametrize("method,path", sorted(OPERATIONS))
 def test_every_operation_answers_as_documented(method, path, mode, seed_annotation):
-    if mode == GenerationMode.NEGATIVE and not build_schema()["paths"][path]["get"].get(
-        "parameters"
-    ):
+    if mode == GenerationMode.NEGATIVE and not document()["paths"][path]["get"]["parameters"]:
         pytest.skip("no parameters: nothing to send that the document forbids")
-    with override_settings(ROOT_URLCONF=URLS):
-        api = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
-        operation = api[path][method]
-        try:
-            strategy = operation.as_strategy(generation_mode=mode)
-        except Exception as error:  # an operation with nothing to make invalid
-            pytest.skip(f"no {mode} cases: {error}")
+    served = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    operation = served[path][method]
+    try:
+        strategy = operation.as_strategy(generation_mode=mode)
+    except Exception as error:  # an operation with nothing to make invalid
+        pytest.skip(f"no {mode} cases: {error}")
 
-        @given(case=strategy)
-        @hypothesis_settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def answers_as_documented(case):
-            case.call_and_validate()
+    @given(case=strategy)
+    @hypothesis_settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def answers_as_documented(case):
+        case.call_and_validate()
 
-        answers_as_documented()
+    answers_as_documented()

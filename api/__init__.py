@@ -1,0 +1,1 @@
+"""The archive's read-only JSON API, declared with django-ninja (api.api)."""

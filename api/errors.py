@@ -1,0 +1,62 @@
+"""Every error of the API in one shape: `{"error": …}`, and for a 400 the reasons by parameter.
+
+A bad parameter answers 400, whether the search form or ninja's own validation refuses it (ninja
+would say 422); a missing thing 404; a method other than GET or HEAD 405.
+"""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja.errors import HttpError, ValidationError
+
+from api.schemas import Error, InvalidParameters
+
+ALLOWED_METHODS = ("GET", "HEAD")
+
+
+class BadParameters(Exception):
+    """Query parameters the API cannot use: the reasons, by parameter name."""
+
+    def __init__(self, details: dict[str, list[str]]):
+        super().__init__(details)
+        self.details = details
+
+
+def answer(api, request: HttpRequest, status: int, error: Error) -> HttpResponse:
+    return api.create_response(request, error.model_dump(), status=status)
+
+
+def invalid_parameters(api, request, details) -> HttpResponse:
+    return answer(api, request, 400, InvalidParameters(error="invalid parameters", details=details))
+
+
+def validation_details(error: ValidationError) -> dict[str, list[str]]:
+    """Ninja's validation errors by parameter (a location is ("query", name, …))."""
+    details: dict[str, list[str]] = {}
+    for item in error.errors:
+        name = item["loc"][1] if len(item["loc"]) > 1 else item["loc"][0]
+        details.setdefault(str(name), []).append(item["msg"])
+    return details
+
+
+def not_found(api, request, error: Http404) -> HttpResponse:
+    return answer(api, request, 404, Error(error=str(error) or "not found"))
+
+
+def not_allowed(api, request) -> HttpResponse:
+    response = answer(api, request, 405, Error(error="method not allowed"))
+    response["Allow"] = ", ".join(ALLOWED_METHODS)
+    return response
+
+
+def install(api) -> None:
+    """Answer the API's errors in its one shape."""
+    api.add_exception_handler(
+        BadParameters, lambda request, exc: invalid_parameters(api, request, exc.details)
+    )
+    api.add_exception_handler(
+        ValidationError,
+        lambda request, exc: invalid_parameters(api, request, validation_details(exc)),
+    )
+    api.add_exception_handler(Http404, lambda request, exc: not_found(api, request, exc))
+    api.add_exception_handler(
+        HttpError, lambda request, exc: answer(api, request, exc.status_code, Error(error=str(exc)))
+    )
