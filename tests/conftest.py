@@ -27,6 +27,28 @@ SLUGS = {
     "004": "german-soviet-axis-talks",
 }
 
+
+def slow_tests_wanted(config) -> bool:
+    """Whether this run asked for the slow tests (`make test-reliability` runs
+    `-m "reliability or slow"`; ARCHIVE_SLOW_TESTS=1 adds them to any run)."""
+    expression = config.getoption("markexpr", "") or ""
+    return bool(
+        os.environ.get("ARCHIVE_SLOW_TESTS")
+        or "reliability" in expression
+        or ("slow" in expression and "not slow" not in expression)
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    # Skipped rather than deselected, so that `make test` says which tests it left out.
+    if slow_tests_wanted(config):
+        return
+    skip = pytest.mark.skip(reason="slow test: run it with make test-reliability")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 # Playwright's sync API runs an event loop in the test thread; the ORM must be allowed there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -95,6 +95,7 @@ def synthetic_10k(django_db_blocker, session_index, tmp_path_factory):
     use_index(session_index)
 
 
+@pytest.mark.slow
 def test_same_results_on_a_10k_synthetic_corpus(synthetic_10k):
     assert all_differences(filter_sets=FILTERS[:3]) == {}
 
