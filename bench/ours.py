@@ -157,8 +157,8 @@ def run_queries(specs: list[QuerySpec], *, unexpanded: bool = True) -> QueryResu
 
 def same_results(specs: list[QuerySpec]) -> dict[str, list[str]]:
     """For each query (thesaurus on, as on the search page) whose fast evaluation differs from
-    Whoosh's matchers, what differs (`search.equivalence`); empty when all agree."""
-    from search.equivalence import compare_query
+    Whoosh's matchers, what differs (`search.engine.whoosh.equivalence`); empty when all agree."""
+    from search.engine.whoosh.equivalence import compare_query
     from search.tagging import current_thesaurus
 
     thesaurus = current_thesaurus()
@@ -173,7 +173,7 @@ def same_results(specs: list[QuerySpec]) -> dict[str, list[str]]:
 def search_after_edit() -> float:
     """Seconds the first search pays after an edit: one passage is reindexed (a new small
     segment, the old entry deleted), then the searcher and its arrays are opened again; only
-    the new segment is read (`search.postings.SEGMENTS`)."""
+    the new segment is read (`search.engine.whoosh.postings.SEGMENTS`)."""
     from archive.models import Passage
     from search.indexing import reindex_passages
 

@@ -17,7 +17,7 @@ from django.db import transaction
 from haystack import connections
 
 from archive.models import Passage
-from search import building
+from search.engine.whoosh import building
 from search.locking import writer_lock
 from search.models import IndexTask, TaskKind
 from search.search_indexes import PassageIndex

@@ -14,7 +14,7 @@ from whoosh import query as wq
 
 from archive.models import Document, Language, Passage
 from search.analysis import STOP_WORDS, fold, split_words
-from search.backend import PassageSearchQuerySet
+from search.engine.whoosh.backend import PassageSearchQuerySet
 from search.forms import YEAR_SPAN
 from search.highlight import mark, matches
 from search.indexing import passage_index

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from whoosh.index import open_dir
 
 from archive.models import Passage
-from search import building
-from search.evaluation import Evaluator
+from search.engine.whoosh import building
+from search.engine.whoosh.evaluation import Evaluator
 from search.indexing import backend, index_path, rebuild_index
 from search.query import build_query, parse_query
 

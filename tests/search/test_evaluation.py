@@ -6,7 +6,7 @@ import pytest
 from whoosh import query as wq
 
 from bench.queries import QUERIES
-from search.equivalence import compare, compare_query
+from search.engine.whoosh.equivalence import compare, compare_query
 from search.service import backend
 from search.tagging import current_thesaurus
 from tests.conftest import SLUGS, rebuild_index, use_index
@@ -101,7 +101,7 @@ def test_same_results_on_a_10k_synthetic_corpus(synthetic_10k):
 
 
 def test_queries_it_does_not_handle_go_through_whoosh():
-    from search.evaluation import Unsupported
+    from search.engine.whoosh.evaluation import Unsupported
 
     q = wq.Wildcard("text", "molot?v")
     with pytest.raises(Unsupported):

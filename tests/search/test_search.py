@@ -304,7 +304,7 @@ def test_a_repeated_search_is_answered_from_the_cache_until_the_index_changes(
 ):
     from archive.models import Passage
     from archive.signals import announce_passages_changed
-    from search.backend import ArchiveWhooshBackend
+    from search.engine.whoosh.backend import ArchiveWhooshBackend
 
     calls = []
     real_run = ArchiveWhooshBackend.run

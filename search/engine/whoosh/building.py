@@ -20,7 +20,7 @@ from whoosh.index import TOC, create_in, open_dir
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from search.postings import length_bytes
+from search.engine.whoosh.postings import length_bytes
 
 # Below this many passages a second process costs more than it saves.
 MIN_PER_PROCESS = 2_000

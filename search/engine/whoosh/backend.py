@@ -23,9 +23,9 @@ from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.idsets import DocIdSet
 
 from search.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS
-from search.evaluation import Evaluator, Scored, Unsupported
-from search.facets import FACET_FIELDS, FacetArrays
-from search.postings import IndexArrays, segment_readers
+from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
+from search.engine.whoosh.facets import FACET_FIELDS, FacetArrays
+from search.engine.whoosh.postings import IndexArrays, segment_readers
 
 
 class MaskIdSet(DocIdSet):
@@ -217,9 +217,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
     def run(self, q: wq.Query, **options) -> Hits:
         """Run a query with facet filters ({field: [values]}, OR within a field, AND across).
 
-        Queries are evaluated over whole posting lists (`search.evaluation`); a query of a kind
-        it does not handle, or `vectorised=False`, goes through Whoosh's matchers instead, with
-        the same results."""
+        Queries are evaluated over whole posting lists (`evaluation`); a query of a kind it does
+        not handle, or `vectorised=False`, goes through Whoosh's matchers instead, with the same
+        results."""
         try:
             return self._run(q, **options)
         except FileNotFoundError:

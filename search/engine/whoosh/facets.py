@@ -10,7 +10,7 @@ from functools import partial
 
 import numpy as np
 
-from search.postings import SEGMENTS, IndexArrays
+from search.engine.whoosh.postings import SEGMENTS, IndexArrays
 
 # Fields whose values are counted for facets and used as filters.
 FACET_FIELDS = ("language", "document", "years", "concepts", "annotated", "note_tags")
