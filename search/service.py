@@ -15,6 +15,7 @@ from whoosh import query as wq
 from archive.models import Document, Language, Passage
 from search.analysis import STOP_WORDS, fold, split_words
 from search.engine.whoosh.backend import PassageSearchQuerySet
+from search.facets import FACETS
 from search.forms import YEAR_SPAN
 from search.highlight import mark, matches
 from search.indexing import passage_index
@@ -143,34 +144,40 @@ def document_titles(generation) -> dict[str, str]:
 
 
 def facet_rows(counts: dict, filters: dict) -> dict[str, list[dict]]:
-    """Facet counts as {"value", "count", "selected"} rows, most hits first: the same for
-    readers of every language (`labelled` adds the labels)."""
+    """Facet counts (by index field) as {"value", "count", "selected"} rows of each facet, most
+    hits first: the same for readers of every language (`labelled` adds the labels)."""
     fields = counts.get("fields", {})
+    found = {}
+    for facet in FACETS:
+        values = dict(fields.get(facet.field, []))
+        selected = set(filters.get(facet.field, []))
+        if facet.name == "year":
+            found[facet.name] = year_rows(values, selected)
+        else:
+            found[facet.name] = top_rows(values, selected)
+    # Passages without notes are not offered as a choice of their own.
+    found["annotated"] = [row for row in found["annotated"] if row["value"] == "yes"]
+    return found
 
-    def rows(field_name):
-        selected = set(filters.get(field_name, []))
-        pairs = fields.get(field_name, [])
-        if len(pairs) > FACET_ROWS:
-            # The values with most hits (in index order among equals), and any chosen ones.
-            top = heapq.nlargest(FACET_ROWS, pairs, key=lambda pair: pair[1])
-            kept = {value for value, _ in top}
-            pairs = top + [p for p in pairs if p[0] in selected and p[0] not in kept]
-        found = [{"value": v, "count": n, "selected": v in selected} for v, n in pairs]
-        return sorted(found, key=lambda row: -row["count"])
 
-    years = {int(v): n for v, n in fields.get("years", [])}
-    selected_years = set(filters.get("years", []))
-    return {
-        "language": rows("language"),
-        "document": rows("document"),
-        "year": [
-            {"value": str(y), "count": years.get(y, 0), "selected": str(y) in selected_years}
-            for y in range(YEAR_SPAN[0], YEAR_SPAN[1] + 1)
-        ],
-        "concept": rows("concepts"),
-        "annotated": [row for row in rows("annotated") if row["value"] == "yes"],
-        "note_tag": rows("note_tags"),
-    }
+def top_rows(values: dict[str, int], selected: set[str]) -> list[dict]:
+    """The values with most hits (in index order among equals), and any chosen ones."""
+    pairs = list(values.items())
+    if len(pairs) > FACET_ROWS:
+        top = heapq.nlargest(FACET_ROWS, pairs, key=lambda pair: pair[1])
+        kept = {value for value, _ in top}
+        pairs = top + [p for p in pairs if p[0] in selected and p[0] not in kept]
+    found = [{"value": v, "count": n, "selected": v in selected} for v, n in pairs]
+    return sorted(found, key=lambda row: -row["count"])
+
+
+def year_rows(values: dict[str, int], selected: set[str]) -> list[dict]:
+    """Every year of the histogram's span, with its hits (none for most)."""
+    years = {int(v): n for v, n in values.items()}
+    return [
+        {"value": str(y), "count": years.get(y, 0), "selected": str(y) in selected}
+        for y in range(YEAR_SPAN[0], YEAR_SPAN[1] + 1)
+    ]
 
 
 def labelled(facets: dict[str, list[dict]], thesaurus, titles) -> dict[str, list[dict]]:

@@ -24,8 +24,9 @@ from whoosh.idsets import DocIdSet
 
 from search.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS
 from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
-from search.engine.whoosh.facets import FACET_FIELDS, FacetArrays
+from search.engine.whoosh.facets import FacetArrays
 from search.engine.whoosh.postings import IndexArrays, segment_readers
+from search.facets import BY_FIELD, FACETS, INDEX_FIELDS
 
 
 class MaskIdSet(DocIdSet):
@@ -171,7 +172,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
                 schema_fields[name] = TEXT(analyzer=LANGUAGE_ANALYZERS[name[5:]], phrase=False)
             elif name == "notes":
                 schema_fields[name] = TEXT(analyzer=FOLDED_ANALYZER, phrase=True)
-            elif name in ("language", "document", "annotated"):
+            elif name in BY_FIELD and not BY_FIELD[name].multivalued:
+                # A facet with one value per passage: also a sort key (document order).
                 schema_fields[name] = WHOOSH_ID(stored=True, sortable=True)
             elif field.is_multivalued:
                 schema_fields[name] = KEYWORD(stored=True, commas=True)
@@ -242,7 +244,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         start=0,
         end=20,
         sort_by=None,
-        facets=FACET_FIELDS,
+        facets=INDEX_FIELDS,
         vectorised=True,
     ) -> Hits:
         searcher = self.searcher()
@@ -298,7 +300,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         app_label, model_name = fields.pop(DJANGO_CT).split(".")
         pk = fields.pop(DJANGO_ID)
         fields.pop(ID, None)
-        for multi in ("years", "concepts", "note_tags"):
+        for multi in (facet.field for facet in FACETS if facet.multivalued):
             value = fields.get(multi)
             fields[multi] = [v for v in value.split(",") if v] if isinstance(value, str) else []
         return SearchResult(app_label, model_name, pk, score or 0.0, **fields)

@@ -11,9 +11,7 @@ from functools import partial
 import numpy as np
 
 from search.engine.whoosh.postings import SEGMENTS, IndexArrays
-
-# Fields whose values are counted for facets and used as filters.
-FACET_FIELDS = ("language", "document", "years", "concepts", "annotated", "note_tags")
+from search.facets import INDEX_FIELDS
 
 
 class FieldValues:
@@ -64,7 +62,7 @@ class FacetArrays:
     def __init__(self, searcher, arrays: IndexArrays):
         self.size = arrays.doc_count_all
         self.fields: dict[str, FieldValues] = {}
-        for field in FACET_FIELDS:
+        for field in INDEX_FIELDS:
             if field not in searcher.schema:
                 continue
             parts = [
