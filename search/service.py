@@ -13,8 +13,10 @@ from haystack import connections
 from whoosh import query as wq
 
 from archive.models import Document, Language, Passage
+from search import plan
 from search.analysis import STOP_WORDS, fold, split_words
 from search.engine.whoosh.backend import PassageSearchQuerySet
+from search.engine.whoosh.compile import compile_plan
 from search.facets import FACETS
 from search.forms import YEAR_SPAN
 from search.highlight import mark, matches
@@ -94,14 +96,14 @@ def highlight_terms(compiled: CompiledQuery) -> set[str]:
         return set()
     evaluator = backend().state().evaluator
     terms = set()
-    for leaf in compiled.positive.leaves():
-        if leaf.field() not in TEXT_FIELDS:
+    for leaf in plan.leaves(compiled.positive):
+        if getattr(leaf, "field", None) not in TEXT_FIELDS:
             continue
-        if isinstance(leaf, wq.MultiTerm):
-            found = evaluator.expansions(leaf)
+        if isinstance(leaf, plan.Expanding):
+            found = evaluator.expansions(compile_plan(leaf))
             terms.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
         else:
-            terms.update(text for _, text in leaf.iter_all_terms())
+            terms.update(text for _, text in plan.terms(leaf))
     for expansion in compiled.expansions:
         terms |= expansion.terms
     # Stop words are marked only inside a phrase, or when they are all the reader asked for.
@@ -227,7 +229,9 @@ def suggest(compiled: CompiledQuery, count: int, filters) -> str | None:
     alternative = build_query(parse_query(corrected))
     if alternative.query is None:
         return None
-    found = be.run(alternative.query, filters=filters, start=0, end=0, facets=()).total
+    found = be.run(
+        compile_plan(alternative.query), filters=filters, start=0, end=0, facets=()
+    ).total
     return corrected if found > count else None
 
 
@@ -332,7 +336,7 @@ def run_search(form, absolute, thesaurus) -> SearchOutcome:
     outcome.expansions = compiled.expansions
     if compiled.query is None and not any(filters.values()):
         return outcome
-    query = compiled.query if compiled.query is not None else wq.Every()
+    query = compile_plan(compiled.query) if compiled.query is not None else wq.Every()
     outcome.searched = True
     sqs = PassageSearchQuerySet().models(Passage).whoosh(query, filters=filters)
     if data["sort"] == "document":

@@ -9,6 +9,7 @@ from whoosh.index import open_dir
 
 from archive.models import Passage
 from search.engine.whoosh import building
+from search.engine.whoosh.compile import compile_plan
 from search.engine.whoosh.evaluation import Evaluator
 from search.indexing import backend, index_path, rebuild_index
 from search.query import build_query, parse_query
@@ -31,7 +32,7 @@ def found(path: Path) -> tuple[int, dict]:
         evaluator = Evaluator(searcher)
         results = {}
         for text in QUERIES:
-            scored = evaluator.evaluate(build_query(parse_query(text)).query)
+            scored = evaluator.evaluate(compile_plan(build_query(parse_query(text)).query))
             results[text] = {
                 searcher.stored_fields(int(doc))["django_id"]: round(float(score), 9)
                 for doc, score in zip(scored.ids, scored.scores, strict=True)

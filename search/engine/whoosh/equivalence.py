@@ -10,6 +10,7 @@ compared there.
 
 import math
 
+from search.engine.whoosh.compile import compile_plan
 from search.query import build_query, parse_query
 from search.service import backend
 
@@ -63,4 +64,4 @@ def compare_query(text: str, filters=None, *, thesaurus=None, sort_by=None) -> l
     compiled = build_query(parse_query(text), thesaurus=thesaurus)
     if compiled.query is None:
         return []
-    return compare(compiled.query, filters, sort_by=sort_by)
+    return compare(compile_plan(compiled.query), filters, sort_by=sort_by)
