@@ -6,8 +6,8 @@ import pytest
 from whoosh import query as wq
 
 from bench.queries import QUERIES
+from search.engine import engine
 from search.engine.whoosh.equivalence import compare, compare_query
-from search.service import backend
 from search.tagging import current_thesaurus
 from tests.conftest import SLUGS, rebuild_index, use_index
 
@@ -73,7 +73,7 @@ def test_same_results_after_edits_leave_deleted_entries(private_index):
     # Reindexing adds a segment and marks the old entries deleted: both must be left out.
     ids = list(Passage.objects.published().values_list("pk", flat=True)[:40])
     reindex_passages(ids)
-    assert len(list(backend().searcher().reader().leaf_readers())) > 1
+    assert len(list(engine().searcher().reader().leaf_readers())) > 1
     assert all_differences(filter_sets=FILTERS[:2]) == {}
     for filters in FILTERS[:3]:
         assert compare(wq.Every(), filters, sort_by=["document", "position"]) == []
@@ -105,6 +105,6 @@ def test_queries_it_does_not_handle_go_through_whoosh():
 
     q = wq.Wildcard("text", "molot?v")
     with pytest.raises(Unsupported):
-        backend().state().evaluator.evaluate(q)
-    hits = backend().run(q, start=0, end=5)
-    assert hits.total > 0 and all("olotov" in r.text for r in hits.results)
+        engine().state().evaluator.evaluate(q)
+    found = engine().run_query(q, start=0, end=5)
+    assert found.total > 0 and all("olotov" in r.text for r in found.hits)

@@ -245,7 +245,7 @@ def test_api_rejects_bad_parameters_with_400(client, params):
 def test_page_beyond_the_last_is_404(client, monkeypatch):
     assert client.get("/api/search/", {"q": "Molotov", "page": 999}).status_code == 404
     # Deep pages are refused before the index is touched.
-    monkeypatch.setattr("search.service.backend", lambda: pytest.fail("index touched"))
+    monkeypatch.setattr("search.service.engine", lambda: pytest.fail("index touched"))
     assert client.get("/api/search/", {"q": "Molotov", "page": 10**6}).status_code == 404
     assert client.get("/search/", {"q": "Molotov", "page": 999}).status_code == 404
 
