@@ -20,6 +20,7 @@ from search.forms import YEAR_SPAN
 from search.highlight import mark, matches
 from search.indexing import passage_index
 from search.query import CompiledQuery, Expansion, build_query, parse_query
+from search.search_indexes import TEXT_FIELDS
 from search.tagging import current_thesaurus
 
 SNIPPET_CHARS = 320
@@ -30,7 +31,6 @@ MAX_RESULT_WINDOW = 10_000
 # archive would otherwise list every document); chosen values are always listed.
 FACET_ROWS = 100
 NOTE_LABELS = {"yes": _("With curators’ notes"), "no": _("Without notes")}
-TEXT_FIELDS = ("text", "text_en", "text_ro", "text_hr")
 # Sort orders of the form, as index fields (none: by score).
 SORT_FIELDS = {"relevance": (), "document": ("document", "position")}
 INDEX_UNBUILT = _(

@@ -31,6 +31,10 @@ from search.engine.whoosh.facets import FacetArrays
 from search.engine.whoosh.postings import IndexArrays, segment_readers
 from search.engine.whoosh.swap import fresh_folder, swap_in
 from search.facets import BY_FIELD, INDEX_FIELDS
+from search.search_indexes import STEMMED_FIELDS
+
+# The language of each stemmed field ("text_ro": "ro").
+STEMMED_LANGUAGE = {field: code for code, field in STEMMED_FIELDS.items()}
 
 
 class MaskIdSet(DocIdSet):
@@ -181,10 +185,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
             if field.document:
                 content_field_name = name
                 schema_fields[name] = TEXT(analyzer=FOLDED_ANALYZER, stored=True, phrase=True)
-            elif name.startswith("text_") and name[5:] in LANGUAGE_ANALYZERS:
+            elif name in STEMMED_LANGUAGE:
                 # No positions: phrases are matched exactly on the folded field, and word
                 # queries then decode a third less (positions are most of a posting block).
-                schema_fields[name] = TEXT(analyzer=LANGUAGE_ANALYZERS[name[5:]], phrase=False)
+                analyzer = LANGUAGE_ANALYZERS[STEMMED_LANGUAGE[name]]
+                schema_fields[name] = TEXT(analyzer=analyzer, phrase=False)
             elif name == "notes":
                 schema_fields[name] = TEXT(analyzer=FOLDED_ANALYZER, phrase=True)
             elif name in BY_FIELD and not BY_FIELD[name].multivalued:
