@@ -8,6 +8,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -113,7 +114,7 @@ def highlight_terms(compiled: CompiledQuery) -> set[str]:
 
 def make_hit(result: IndexHit, terms: set[str], absolute) -> Hit:
     slug, n = result.slug, result.n
-    url = absolute(f"/documents/{slug}/{n}/")
+    url = absolute(reverse("archive:passage", kwargs={"slug": slug, "n": n}))
     spans = matches(result.text, terms, result.language) if terms else []
     return Hit(
         ref=result.ref,
@@ -300,7 +301,8 @@ def cache_key(data: dict, absolute, thesaurus, generation) -> tuple:
             (k, tuple(sorted(map(str, v))) if isinstance(v, list) else v) for k, v in data.items()
         )
     )
-    return (generation, thesaurus.version, absolute("/"), asked)
+    # The archive's own address (a script prefix included): the hits' URLs start with it.
+    return (generation, thesaurus.version, absolute(get_script_prefix()), asked)
 
 
 def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
