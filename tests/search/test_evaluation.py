@@ -81,7 +81,7 @@ def test_same_results_after_edits_leave_deleted_entries(private_index):
 
 
 @pytest.fixture(scope="module")
-def synthetic_10k(django_db_blocker, session_index, tmp_path_factory):
+def synthetic_10k(django_db_setup, django_db_blocker, session_index, tmp_path_factory):
     from archive.models import Document
     from bench import corpus
 
