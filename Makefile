@@ -16,7 +16,7 @@ help:
 	@echo "make setup  virtualenv, dependencies, database, seed corpus, search index"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  benchmarks (SIZE=10k, 100k or 1m); make bench-load: load on make serve"
-	@echo "make test-postgres, make test-reliability: the PostgreSQL leg, the slow reliability tests"
+	@echo "make test-postgres, make test-reliability: the PostgreSQL leg, the slow tests"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,9 +75,10 @@ bench: install
 	$(BIN)/python -m bench --size $(SIZE)
 
 # Slow reliability tests: concurrent writers during searches, a killed worker, rebuild under load,
-# fresh fuzzing, the stored-XSS corpus in Chromium (make test runs the fast ones).
+# fresh fuzzing, the stored-XSS corpus in Chromium, and the other slow tests (the fast evaluation
+# against Whoosh's matchers on 10 000 passages); make test runs the fast ones.
 test-reliability: install browser
-	$(BIN)/python -m pytest -m reliability
+	$(BIN)/python -m pytest -m "reliability or slow"
 
 LOAD_SECONDS ?= 60
 LOAD_USERS ?= 8

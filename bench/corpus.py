@@ -23,7 +23,7 @@ from archive.ingest.catalogue import Catalogue
 from archive.ingest.importer import import_paths
 from archive.ingest.segment import split_sentences
 from archive.models import Document, Passage, SourceShape
-from search.indexing import backend as index_backend
+from search.engine import engine
 from search.indexing import drain_if_free
 
 SEED_CORPUS = Path(settings.BASE_DIR) / "fixtures" / "corpus"
@@ -64,7 +64,7 @@ def import_seed_corpus() -> SeedImport:
         raise BenchError("the seed corpus import failed: " + "; ".join(failed))
     drain_if_free()
     end = perf_counter()
-    backend = index_backend()
+    backend = engine()
     if not backend.setup_complete:
         backend.setup()
     indexed = backend.index.refresh().doc_count()

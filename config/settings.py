@@ -143,7 +143,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 HAYSTACK_CONNECTIONS = {
     "default": {
-        "ENGINE": "search.backend.ArchiveWhooshEngine",
+        "ENGINE": "search.engine.whoosh.backend.ArchiveWhooshEngine",
         "PATH": os.environ.get("ARCHIVE_INDEX_DIR", str(DATA_DIR / "whoosh_index")),
     },
 }

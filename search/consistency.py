@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from haystack.constants import DJANGO_ID
-
-from search.indexing import backend, passage_index
+from search.engine import engine
+from search.indexing import passage_index
 
 
 @dataclass
@@ -26,12 +25,7 @@ class Differences:
 def compare(batch: int = 1000) -> Differences:
     """What differs between the index and what the database says it should hold."""
     index = passage_index()
-    be = backend()
-    searcher = be.searcher()
-    indexed = {
-        int(fields[DJANGO_ID]): fields.get("digest")
-        for fields in searcher.reader().all_stored_fields()
-    }
+    indexed = engine().held()
     expected: dict[int, str] = {}
     queryset = index.index_queryset()
     ids = list(queryset.values_list("pk", flat=True))

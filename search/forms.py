@@ -1,16 +1,19 @@
 """The search form: the search's whole specification (query, facets, sort, paging, defaults)."""
 
 import re
+from functools import partial
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from annotations.models import Annotation
 from archive.models import Concept, Document, Language
+from search import facets
 
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SORTS = [("relevance", _("Relevance")), ("document", _("Document order"))]
-FACETS = ("language", "document", "year", "concept", "annotated", "note_tag")
+# The facets' names in query strings, in the table's order (what the API describes).
+FACETS = facets.NAMES
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # The years the histogram shows: the archive's period with a margin either side.
@@ -59,17 +62,29 @@ class YearsField(forms.TypedMultipleChoiceField):
         return str(value).isdigit() and 1500 <= int(value) < 2100
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, strip=True)
-    language = forms.MultipleChoiceField(choices=Language.choices, required=False)
-    document = KnownValuesField(known=published_documents, required=False)
-    year = YearsField(required=False, coerce=int)
-    concept = KnownValuesField(known=known_concepts, required=False)
-    annotated = forms.ChoiceField(
+# How each facet's chosen values are read and checked.
+FACET_FIELDS = {
+    "language": partial(forms.MultipleChoiceField, choices=Language.choices),
+    "document": partial(KnownValuesField, known=published_documents),
+    "year": partial(YearsField, coerce=int),
+    "concept": partial(KnownValuesField, known=known_concepts),
+    "annotated": partial(
+        forms.ChoiceField,
         choices=[("", _("any")), ("yes", _("with notes")), ("no", _("without notes"))],
-        required=False,
-    )
-    note_tag = KnownValuesField(known=used_note_tags, required=False)
+    ),
+    "note_tag": partial(KnownValuesField, known=used_note_tags),
+}
+
+
+def facet_fields() -> dict[str, forms.Field]:
+    """A form field for each facet of the table, in its order, labelled as the facet."""
+    return {f.name: FACET_FIELDS[f.name](label=f.label, required=False) for f in facets.FACETS}
+
+
+class SearchForm(forms.Form):
+    """The query, a field for each facet (`search.facets`), sort and paging."""
+
+    q = forms.CharField(label=_("Search"), required=False, strip=True)
     sort = forms.ChoiceField(choices=SORTS, required=False)
     page = forms.IntegerField(min_value=1, required=False)
     page_size = forms.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
@@ -78,6 +93,8 @@ class SearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].validators = []
+        self.fields.update(facet_fields())
+        self.order_fields(["q", *FACETS])
 
     def clean_q(self):
         # Control characters (a NUL from a broken client) are dropped, not refused.
@@ -93,12 +110,10 @@ class SearchForm(forms.Form):
 
     def filters(self) -> dict[str, list[str]]:
         """Active facet filters keyed by index field."""
-        data = self.cleaned_data
-        return {
-            "language": data.get("language") or [],
-            "document": data.get("document") or [],
-            "years": [str(y) for y in data.get("year") or []],
-            "concepts": data.get("concept") or [],
-            "annotated": [data["annotated"]] if data.get("annotated") else [],
-            "note_tags": data.get("note_tag") or [],
-        }
+        found = {}
+        for facet in facets.FACETS:
+            chosen = self.cleaned_data.get(facet.name)
+            if facet.one_choice:
+                chosen = [chosen] if chosen else []
+            found[facet.field] = [str(value) for value in chosen or []]
+        return found

@@ -2,15 +2,12 @@
 
 Changes reach the index through the queue (`search.models.IndexTask`), written in the same
 transaction as the change. Only the holder of the writer lock (the index worker, or a command
-line process when no worker runs) applies them; a crash leaves them queued, never lost.
+line process when no worker runs) applies them, through the engine (`search.engine`); a crash
+leaves them queued, never lost.
 """
 
 import logging
 import os
-import shutil
-import time
-import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -18,28 +15,20 @@ from haystack import connections
 
 from archive.concepts.tagging import retag_pending
 from archive.models import Passage
-from search import building
+from search.engine import engine
 from search.locking import writer_lock
 from search.models import IndexTask, TaskKind
 from search.search_indexes import PassageIndex
 
 logger = logging.getLogger(__name__)
 BATCH = 500
-# The posting pool of each rebuild process: below ~2 GB Whoosh spills sorted runs to disk through
-# pickle, which cost a third of the rebuild time at 10k passages (317 → 476 passages/s). The
-# pools live in the processes that rebuild (forked by the index worker or the command), never
-# in web workers.
-REBUILD_WRITER_MB = int(os.environ.get("ARCHIVE_REBUILD_WRITER_MB", "2048"))
-# Processes a full rebuild writes with (one segment each); 0: one per core, at most four.
+# Processes a full rebuild writes with; 0: the engine's choice (Whoosh: one per core, at most
+# four, each writing one segment).
 REBUILD_PROCESSES = int(os.environ.get("ARCHIVE_REBUILD_PROCESSES", "0"))
 
 
 def passage_index() -> PassageIndex:
     return connections["default"].get_unified_index().get_index(Passage)
-
-
-def backend():
-    return connections["default"].get_backend()
 
 
 def inline() -> bool:
@@ -71,7 +60,7 @@ def reindex_passages(ids) -> None:
         return
     index = passage_index()
     current = list(index.index_queryset().filter(pk__in=ids))
-    backend().apply(index, current, ids - {p.pk for p in current})
+    engine().apply([index.full_prepare(p) for p in current], ids - {p.pk for p in current})
 
 
 def apply_tasks(tasks: list[IndexTask]) -> None:
@@ -120,51 +109,26 @@ def drain_if_free() -> int:
         return work()
 
 
-# Rebuilding beside the live index --------------------------------------------------------
+# Rebuilding --------------------------------------------------------------------------------
 
 
-def index_path() -> Path:
-    return Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
+def prepared_batches(ids: list[int], batch: int):
+    """The passages `ids` as the index stores them (`PassageIndex.full_prepare`), a list of
+    up to `batch` at a time."""
+    index = passage_index()
+    queryset = index.index_queryset()
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        yield [index.full_prepare(passage) for passage in queryset.filter(pk__in=chunk)]
 
 
 def rebuild_index(*, batch: int = 1000, progress=None, processes: int | None = None) -> int:
-    """Build a complete index in a new folder beside the live one, then swap it in at once;
-    searches meanwhile use the old one. The caller holds the writer lock."""
-    live = index_path()
-    fresh = live.with_name(f"{live.name}.{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}")
-    be = backend()
-    if not be.setup_complete:
-        be.setup()
-    fresh.mkdir(parents=True)
+    """Build a complete index of every published passage beside the live one, then swap it in
+    at once; searches meanwhile use the old one. The caller holds the writer lock."""
     ids = list(passage_index().index_queryset().values_list("pk", flat=True))
-    try:
-        count = building.build(
-            fresh,
-            be.schema,
-            ids,
-            processes=processes or REBUILD_PROCESSES or building.default_processes(),
-            batch=batch,
-            limitmb=REBUILD_WRITER_MB,
-            progress=progress,
-        )
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    swap_in(live, fresh)
-    return count
-
-
-def swap_in(live: Path, fresh: Path) -> None:
-    """Point the live index path at a new index folder in one atomic rename."""
-    if live.is_dir() and not live.is_symlink():
-        # First rebuild of an index kept in a plain folder: move it aside, link in its place.
-        old = live.with_name(f"{live.name}.old-{os.getpid()}")
-        live.rename(old)
-        live.symlink_to(old.name)
-    previous = live.resolve() if live.exists() else None
-    link = live.with_name(f"{live.name}.link-{os.getpid()}")
-    link.symlink_to(fresh.name)
-    os.replace(link, live)
-    if previous and previous != fresh.resolve():
-        # Open searchers keep reading the files they have; the folder can go.
-        shutil.rmtree(previous, ignore_errors=True)
+    return engine().rebuild(
+        prepared_batches(ids, batch),
+        total=len(ids),
+        processes=processes or REBUILD_PROCESSES or None,
+        progress=progress,
+    )

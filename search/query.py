@@ -1,4 +1,4 @@
-"""Reading a reader's query and building the Whoosh query that searches every language.
+"""Reading a reader's query and building the search plan that searches every language.
 
 The query language: words (all must match), "quoted phrases" (exact, after folding), OR between
 two terms, -exclusion (also NOT), prefix*, fuzzy~ (one or two letters off), note:word (only in
@@ -6,13 +6,13 @@ curators' notes). Whatever cannot be
 read that way is searched as plain words, with a notice saying so; nothing here raises.
 """
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-
 from archive.concepts.thesaurus import Thesaurus
 from archive.text import SNOWBALL_ALGORITHMS, fold, index_forms, split_words
+from search import plan
 from search.analysis import FOLDED_ANALYZER, analyze
 from search.search_indexes import STEMMED_FIELDS
 
@@ -135,45 +135,41 @@ def parse_query(raw: str) -> ParsedQuery:
 # Building ---------------------------------------------------------------------------------
 
 
-def alternatives_query(fieldname: str, term) -> wq.Query:
+def alternatives_query(fieldname: str, term) -> plan.Plan:
     alts = term if isinstance(term, tuple) else (term,)
-    return (
-        wq.Or([wq.Term(fieldname, t) for t in alts])
-        if len(alts) > 1
-        else wq.Term(fieldname, alts[0])
-    )
+    if len(alts) > 1:
+        return plan.Any(tuple(plan.Term(fieldname, t) for t in alts))
+    return plan.Term(fieldname, alts[0])
+
+
+def boosted(node: plan.Plan, boost: float) -> plan.Plan:
+    return dataclasses.replace(node, boost=boost)
 
 
 def terms_query(
     fieldname: str, terms: list, *, boost: float = 1.0, adjacent: bool = True
-) -> wq.Query | None:
+) -> plan.Plan | None:
     """A term, or a phrase for several (all of them, if not `adjacent`: the stemmed fields keep
     no positions); each position may hold alternatives (a tuple)."""
     if not terms:
         return None
     if len(terms) == 1 or not adjacent:
         parts = [alternatives_query(fieldname, t) for t in terms]
-        q = parts[0] if len(parts) == 1 else wq.And(parts)
-        q.boost = boost
-        return q
+        return boosted(parts[0], boost) if len(parts) == 1 else plan.All(tuple(parts), boost)
     # A phrase takes one word per position; alternatives are tried as separate phrases.
-    first = [t[0] if isinstance(t, tuple) else t for t in terms]
-    last = [t[-1] if isinstance(t, tuple) else t for t in terms]
-    phrases = {tuple(first), tuple(last)}
-    q = (
-        wq.Or([wq.Phrase(fieldname, list(p)) for p in phrases])
-        if len(phrases) > 1
-        else (wq.Phrase(fieldname, first))
-    )
-    q.boost = boost
-    return q
+    first = tuple(t[0] if isinstance(t, tuple) else t for t in terms)
+    last = tuple(t[-1] if isinstance(t, tuple) else t for t in terms)
+    phrases = {first, last}
+    if len(phrases) > 1:
+        return plan.Any(tuple(plan.Phrase(fieldname, p) for p in phrases), boost)
+    return plan.Phrase(fieldname, first, boost)
 
 
 def folded_terms(text: str) -> list[str]:
     return [t.text for t in FOLDED_ANALYZER(text, mode="query")]
 
 
-def text_query(text: str, *, exact_only: bool = False, boost: float = 1.0) -> wq.Query | None:
+def text_query(text: str, *, exact_only: bool = False, boost: float = 1.0) -> plan.Plan | None:
     """Words or a phrase: exact folded form in every language, and each language's stems."""
     alternatives = [terms_query("text", folded_terms(text), boost=EXACT_BOOST * boost)]
     alternatives.append(terms_query("notes", folded_terms(text), boost=NOTE_BOOST * boost))
@@ -186,27 +182,24 @@ def text_query(text: str, *, exact_only: bool = False, boost: float = 1.0) -> wq
     alternatives = [a for a in alternatives if a is not None]
     if not alternatives:
         return None
-    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+    return alternatives[0] if len(alternatives) == 1 else plan.Any(tuple(alternatives))
 
 
-def clause_query(clause: Clause) -> wq.Query | None:
+def clause_query(clause: Clause) -> plan.Plan | None:
     if clause.kind == "note":
         return terms_query("notes", folded_terms(clause.text))
     if clause.kind == "phrase":
         return text_query(clause.text, exact_only=True)
     if clause.kind == "prefix":
         *rest, last = folded_terms(clause.text)
-        prefix = wq.Prefix("text", last, constantscore=False)
-        return wq.And([*(wq.Term("text", t) for t in rest), prefix]) if rest else prefix
+        prefix = plan.Prefix("text", last)
+        return plan.All((*(plan.Term("text", t) for t in rest), prefix)) if rest else prefix
     if clause.kind == "fuzzy":
-        terms = folded_terms(clause.text)
-        fuzzy = [
-            wq.FuzzyTerm(
-                "text", t, maxdist=1 if len(t) <= 5 else 2, prefixlength=1, constantscore=False
-            )
-            for t in terms
-        ]
-        return fuzzy[0] if len(fuzzy) == 1 else wq.And(fuzzy)
+        fuzzy = tuple(
+            plan.Fuzzy("text", t, maxdist=1 if len(t) <= 5 else 2, prefix=1)
+            for t in folded_terms(clause.text)
+        )
+        return fuzzy[0] if len(fuzzy) == 1 else plan.All(fuzzy)
     return text_query(clause.text)
 
 
@@ -222,18 +215,18 @@ class Expansion:
 
 @dataclass
 class CompiledQuery:
-    """The Whoosh query for a parsed query, and what was added to it from the thesaurus."""
+    """The search plan for a parsed query, and what was added to it from the thesaurus."""
 
     parsed: ParsedQuery
-    query: wq.Query | None
-    positive: wq.Query | None
+    query: plan.Plan | None
+    positive: plan.Plan | None
     expansions: list[Expansion] = field(default_factory=list)
 
 
-def concept_query(slug: str) -> wq.Query:
+def concept_query(slug: str) -> plan.Plan:
     """Passages tagged with the concept: tagging already matched every label, in every
     spelling and inflection, so one term lookup replaces dozens of phrase searches."""
-    return wq.Term("concepts", slug, boost=EXPANSION_BOOST)
+    return plan.Term("concepts", slug, boost=EXPANSION_BOOST)
 
 
 def label_terms(labels: list[tuple[str, str]]) -> set[str]:
@@ -247,17 +240,17 @@ def label_terms(labels: list[tuple[str, str]]) -> set[str]:
     return terms
 
 
-def group_query(group: list[Clause]) -> wq.Query | None:
+def group_query(group: list[Clause]) -> plan.Plan | None:
     parts = [q for q in (clause_query(c) for c in group) if q is not None]
     if not parts:
         return None
-    return parts[0] if len(parts) == 1 else wq.Or(parts)
+    return parts[0] if len(parts) == 1 else plan.Any(tuple(parts))
 
 
 def expand_groups(parsed: ParsedQuery, thesaurus: Thesaurus | None):
     """Group queries, with runs of words that name a concept widened to all its labels."""
     groups = parsed.groups
-    queries: list[wq.Query] = []
+    queries: list[plan.Plan] = []
     expansions: list[Expansion] = []
     i = 0
     while i < len(groups):
@@ -266,14 +259,14 @@ def expand_groups(parsed: ParsedQuery, thesaurus: Thesaurus | None):
             end, slugs, matched = match
             typed = [group_query(g) for g in groups[i:end]]
             typed = [q for q in typed if q is not None]
-            typed_query = typed[0] if len(typed) == 1 else wq.And(typed)
+            typed_query = typed[0] if len(typed) == 1 else plan.All(tuple(typed))
             alternatives = [typed_query]
             for slug in slugs:
                 alternatives.append(concept_query(slug))
                 added = thesaurus.added_labels(slug, matched)
                 terms = label_terms(thesaurus.labels(slug))
                 expansions.append(Expansion(matched, slug, added, terms))
-            queries.append(wq.Or(alternatives))
+            queries.append(plan.Any(tuple(alternatives)))
             i = end
             continue
         q = group_query(groups[i])
@@ -284,12 +277,12 @@ def expand_groups(parsed: ParsedQuery, thesaurus: Thesaurus | None):
 
 
 def build_query(parsed: ParsedQuery, *, thesaurus: Thesaurus | None = None) -> CompiledQuery:
-    """The Whoosh query for a parsed query; with a thesaurus, concepts are searched in all
+    """The search plan for a parsed query; with a thesaurus, concepts are searched in all
     their languages."""
     queries, expansions = expand_groups(parsed, thesaurus)
     if not queries:
         return CompiledQuery(parsed, None, None, expansions)
-    positive = queries[0] if len(queries) == 1 else wq.And(queries)
+    positive = queries[0] if len(queries) == 1 else plan.All(tuple(queries))
     excluded = [q for q in (clause_query(c) for c in parsed.excluded) if q is not None]
-    final = wq.AndNot(positive, wq.Or(excluded)) if excluded else positive
+    final = plan.Without(positive, plan.Any(tuple(excluded))) if excluded else positive
     return CompiledQuery(parsed, final, positive, expansions)

@@ -8,7 +8,10 @@ from haystack import indexes
 from archive.models import Passage
 from archive.text import SNOWBALL_ALGORITHMS
 
+# Each stemmed language's field: the passage text analysed by that language's analyzer.
 STEMMED_FIELDS = {code: f"text_{code}" for code in SNOWBALL_ALGORITHMS}
+# The fields holding a passage's own words (folded, and stemmed), which highlighting marks.
+TEXT_FIELDS = ("text", *STEMMED_FIELDS.values())
 
 
 def digest(data: dict) -> str:

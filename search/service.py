@@ -8,18 +8,21 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
-from haystack import connections
-from whoosh import query as wq
+from rapidfuzz.distance import DamerauLevenshtein
 
 from archive.concepts.tagging import current_thesaurus
-from archive.models import Document, Language, Passage
+from archive.models import Document, Language
 from archive.text import STOP_WORDS, fold, split_words
-from search.backend import PassageSearchQuerySet
+from search import plan
+from search.engine import IndexHit, engine
+from search.facets import FACETS
 from search.forms import YEAR_SPAN
 from search.highlight import mark, matches
 from search.indexing import passage_index
 from search.query import CompiledQuery, Expansion, build_query, parse_query
+from search.search_indexes import TEXT_FIELDS
 
 SNIPPET_CHARS = 320
 # Results beyond this many are never paged to: such a request is answered 404 before the index
@@ -29,7 +32,8 @@ MAX_RESULT_WINDOW = 10_000
 # archive would otherwise list every document); chosen values are always listed.
 FACET_ROWS = 100
 NOTE_LABELS = {"yes": _("With curators’ notes"), "no": _("Without notes")}
-TEXT_FIELDS = ("text", "text_en", "text_ro", "text_hr")
+# Sort orders of the form, as index fields (none: by score).
+SORT_FIELDS = {"relevance": (), "document": ("document", "position")}
 INDEX_UNBUILT = _(
     "The search index is not built yet, so no passage can be found; please try later."
 )
@@ -82,25 +86,21 @@ class PageOutOfRange(Exception):
     """The page asked for lies beyond the last page of results."""
 
 
-def backend():
-    return connections["default"].get_backend()
-
-
 def highlight_terms(compiled: CompiledQuery) -> set[str]:
     """The index terms the query's positive part looks for, prefixes and fuzzy words expanded
     to the words of the index they match."""
     if compiled.positive is None:
         return set()
-    evaluator = backend().state().evaluator
-    terms = set()
-    for leaf in compiled.positive.leaves():
-        if leaf.field() not in TEXT_FIELDS:
-            continue
-        if isinstance(leaf, wq.MultiTerm):
-            found = evaluator.expansions(leaf)
-            terms.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
-        else:
-            terms.update(text for _, text in leaf.iter_all_terms())
+    leaves = [
+        leaf
+        for leaf in plan.leaves(compiled.positive)
+        if getattr(leaf, "field", None) in TEXT_FIELDS
+    ]
+    expanding = [leaf for leaf in leaves if isinstance(leaf, plan.Expanding)]
+    terms = engine().expansions(expanding) if expanding else set()
+    for leaf in leaves:
+        if not isinstance(leaf, plan.Expanding):
+            terms.update(text for _, text in plan.terms(leaf))
     for expansion in compiled.expansions:
         terms |= expansion.terms
     # Stop words are marked only inside a phrase, or when they are all the reader asked for.
@@ -112,16 +112,16 @@ def highlight_terms(compiled: CompiledQuery) -> set[str]:
     return meaningful or terms
 
 
-def make_hit(result, terms: set[str], absolute) -> Hit:
-    slug, n = result.document, int(result.n)
-    url = absolute(f"/documents/{slug}/{n}/")
+def make_hit(result: IndexHit, terms: set[str], absolute) -> Hit:
+    slug, n = result.slug, result.n
+    url = absolute(reverse("archive:passage", kwargs={"slug": slug, "n": n}))
     spans = matches(result.text, terms, result.language) if terms else []
     return Hit(
         ref=result.ref,
         url=url,
         n=n,
         language=result.language,
-        section=result.section or "",
+        section=result.section,
         text=result.text,
         highlight=mark(result.text, spans),
         snippet=mark(result.text, spans, max_chars=SNIPPET_CHARS),
@@ -142,35 +142,40 @@ def document_titles(generation) -> dict[str, str]:
     return dict(Document.objects.values_list("slug", "title"))
 
 
-def facet_rows(counts: dict, filters: dict) -> dict[str, list[dict]]:
-    """Facet counts as {"value", "count", "selected"} rows, most hits first: the same for
-    readers of every language (`labelled` adds the labels)."""
-    fields = counts.get("fields", {})
+def facet_rows(counts: dict[str, dict[str, int]], filters: dict) -> dict[str, list[dict]]:
+    """Facet counts (by index field) as {"value", "count", "selected"} rows of each facet, most
+    hits first: the same for readers of every language (`labelled` adds the labels)."""
+    found = {}
+    for facet in FACETS:
+        values = counts.get(facet.field, {})
+        selected = set(filters.get(facet.field, []))
+        if facet.name == "year":
+            found[facet.name] = year_rows(values, selected)
+        else:
+            found[facet.name] = top_rows(values, selected)
+    # Passages without notes are not offered as a choice of their own.
+    found["annotated"] = [row for row in found["annotated"] if row["value"] == "yes"]
+    return found
 
-    def rows(field_name):
-        selected = set(filters.get(field_name, []))
-        pairs = fields.get(field_name, [])
-        if len(pairs) > FACET_ROWS:
-            # The values with most hits (in index order among equals), and any chosen ones.
-            top = heapq.nlargest(FACET_ROWS, pairs, key=lambda pair: pair[1])
-            kept = {value for value, _ in top}
-            pairs = top + [p for p in pairs if p[0] in selected and p[0] not in kept]
-        found = [{"value": v, "count": n, "selected": v in selected} for v, n in pairs]
-        return sorted(found, key=lambda row: -row["count"])
 
-    years = {int(v): n for v, n in fields.get("years", [])}
-    selected_years = set(filters.get("years", []))
-    return {
-        "language": rows("language"),
-        "document": rows("document"),
-        "year": [
-            {"value": str(y), "count": years.get(y, 0), "selected": str(y) in selected_years}
-            for y in range(YEAR_SPAN[0], YEAR_SPAN[1] + 1)
-        ],
-        "concept": rows("concepts"),
-        "annotated": [row for row in rows("annotated") if row["value"] == "yes"],
-        "note_tag": rows("note_tags"),
-    }
+def top_rows(values: dict[str, int], selected: set[str]) -> list[dict]:
+    """The values with most hits (in index order among equals), and any chosen ones."""
+    pairs = list(values.items())
+    if len(pairs) > FACET_ROWS:
+        top = heapq.nlargest(FACET_ROWS, pairs, key=lambda pair: pair[1])
+        kept = {value for value, _ in top}
+        pairs = top + [p for p in pairs if p[0] in selected and p[0] not in kept]
+    found = [{"value": v, "count": n, "selected": v in selected} for v, n in pairs]
+    return sorted(found, key=lambda row: -row["count"])
+
+
+def year_rows(values: dict[str, int], selected: set[str]) -> list[dict]:
+    """Every year of the histogram's span, with its hits (none for most)."""
+    years = {int(v): n for v, n in values.items()}
+    return [
+        {"value": str(y), "count": years.get(y, 0), "selected": str(y) in selected}
+        for y in range(YEAR_SPAN[0], YEAR_SPAN[1] + 1)
+    ]
 
 
 def labelled(facets: dict[str, list[dict]], thesaurus, titles) -> dict[str, list[dict]]:
@@ -196,7 +201,7 @@ def labelled(facets: dict[str, list[dict]], thesaurus, titles) -> dict[str, list
 def index_is_unbuilt() -> bool:
     """Whether the index holds no passage although the archive has passages to find: a fresh
     data folder before the first rebuild (searches then find nothing, and say why)."""
-    return backend().searcher().doc_count() == 0 and passage_index().index_queryset().exists()
+    return engine().passage_count() == 0 and passage_index().index_queryset().exists()
 
 
 def suggest(compiled: CompiledQuery, count: int, filters) -> str | None:
@@ -204,14 +209,13 @@ def suggest(compiled: CompiledQuery, count: int, filters) -> str | None:
     clauses = [c for c in compiled.parsed.clauses if c.kind == "word"]
     if count >= 3 or not clauses:
         return None
-    be = backend()
-    reader = be.searcher().reader()
+    search_engine = engine()
     corrected, changed = compiled.parsed.raw, False
     for clause in clauses:
         word = fold(clause.text)
-        if reader.doc_frequency("text", word) > 2:
+        if search_engine.doc_frequency("text", word) > 2:
             continue
-        better = be.correct(word)
+        better = closest_word(word)
         if better and better != word:
             corrected = corrected.replace(clause.text, surface_form(better), 1)
             changed = True
@@ -220,14 +224,27 @@ def suggest(compiled: CompiledQuery, count: int, filters) -> str | None:
     alternative = build_query(parse_query(corrected))
     if alternative.query is None:
         return None
-    found = be.run(alternative.query, filters=filters, start=0, end=0, facets=()).total
-    return corrected if found > count else None
+    more = search_engine.run(alternative.query, filters=filters, start=0, end=0, facets=()).total
+    return corrected if more > count else None
+
+
+def closest_word(word: str) -> str | None:
+    """The closest other word of the index vocabulary (two edits at most, same first letter)
+    to a folded query word, the most frequent of equally close ones; None if there is none."""
+    candidates = engine().closest_words("text", word)
+    if not candidates:
+        return None
+    return min(
+        candidates,
+        key=lambda w: (DamerauLevenshtein.distance(w, word), -candidates[w], w),
+    )
 
 
 def surface_form(folded_word: str) -> str:
     """The word as a passage writes it (capitals, diacritics), for a suggestion."""
     forms: Counter = Counter()
-    for hit in backend().run(wq.Term("text", folded_word), start=0, end=20, facets=()).results:
+    term = plan.Term("text", folded_word)
+    for hit in engine().run(term, start=0, end=20, facets=()).hits:
         # Lower-cased sources (token streams) say nothing about how a word is written.
         if hit.text != hit.text.lower():
             forms.update(w for w in split_words(hit.text) if fold(w) == folded_word)
@@ -284,7 +301,8 @@ def cache_key(data: dict, absolute, thesaurus, generation) -> tuple:
             (k, tuple(sorted(map(str, v))) if isinstance(v, list) else v) for k, v in data.items()
         )
     )
-    return (generation, thesaurus.version, absolute("/"), asked)
+    # The archive's own address (a script prefix included): the hits' URLs start with it.
+    return (generation, thesaurus.version, absolute(get_script_prefix()), asked)
 
 
 def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
@@ -294,7 +312,7 @@ def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
     if (data["page"] - 1) * data["page_size"] >= MAX_RESULT_WINDOW:
         raise PageOutOfRange(data["page"])
     thesaurus = current_thesaurus()
-    generation = backend().generation()
+    generation = engine().generation()
     key = cache_key(data, absolute, thesaurus, generation)
     titles = document_titles(generation)
     outcome = RESULTS.get(key)
@@ -325,20 +343,23 @@ def run_search(form, absolute, thesaurus) -> SearchOutcome:
     outcome.expansions = compiled.expansions
     if compiled.query is None and not any(filters.values()):
         return outcome
-    query = compiled.query if compiled.query is not None else wq.Every()
+    query = compiled.query if compiled.query is not None else plan.MatchAll()
     outcome.searched = True
-    sqs = PassageSearchQuerySet().models(Passage).whoosh(query, filters=filters)
-    if data["sort"] == "document":
-        sqs = sqs.order_by("document", "position")
     start = (outcome.page - 1) * outcome.page_size
-    results = list(sqs[start : start + outcome.page_size])
-    outcome.count = sqs.count()
+    found = engine().run(
+        query,
+        filters=filters,
+        sort=SORT_FIELDS[data["sort"]],
+        start=start,
+        end=start + outcome.page_size,
+    )
+    outcome.count = found.total
     outcome.index_unbuilt = not outcome.count and index_is_unbuilt()
     if outcome.page > 1 and start >= outcome.count:
         raise PageOutOfRange(outcome.page)
     terms = highlight_terms(compiled)
-    outcome.hits = [make_hit(r, terms, absolute) for r in results]
-    outcome.facets = facet_rows(sqs.facet_counts(), filters)
+    outcome.hits = [make_hit(r, terms, absolute) for r in found.hits]
+    outcome.facets = facet_rows(found.facets, filters)
     if compiled.query is not None:
         outcome.suggestion = suggest(compiled, outcome.count, filters)
     return outcome

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from search.facets import BY_NAME
 from search.forms import SearchForm
 from search.service import PageOutOfRange, SearchOutcome, search_passages
 
@@ -14,22 +15,12 @@ def bound_form(request) -> SearchForm:
     return SearchForm(request.GET)
 
 
-FACET_PARAMS = {
-    "language": "language",
-    "document": "document",
-    "year": "year",
-    "concept": "concept",
-    "annotated": "annotated",
-    "note_tag": "note_tag",
-}
-
-
 def toggled(params, name: str, value: str) -> str:
-    """The query string with one facet value switched on or off (and paging reset)."""
+    """The query string with facet `name`'s value switched on or off (and paging reset)."""
     query = params.copy()
     values = query.getlist(name)
-    if name == "annotated":
-        # One answer at a time: with notes, or without.
+    if BY_NAME[name].one_choice:
+        # One answer at a time (with notes, or without): another replaces it.
         values = [] if value in values else [value]
         query.setlist(name, values)
     else:
@@ -44,10 +35,7 @@ def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
     """The outcome with every facet row given the link that switches it on or off (a copy: the
     outcome itself may be shared through the result cache)."""
     facets = {
-        facet: [
-            {**row, "toggle": toggled(request.GET, FACET_PARAMS[facet], row["value"])}
-            for row in rows
-        ]
+        facet: [{**row, "toggle": toggled(request.GET, facet, row["value"])} for row in rows]
         for facet, rows in outcome.facets.items()
     }
     return dataclasses.replace(outcome, facets=facets)

@@ -1,6 +1,7 @@
 """Shared fixtures: the seed corpus, imported once per test session."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,28 @@ SLUGS = {
     "003": "soviet-nazi-relations-1930s",
     "004": "german-soviet-axis-talks",
 }
+
+
+def slow_tests_wanted(config) -> bool:
+    """Whether this run asked for the slow tests (`make test-reliability` runs
+    `-m "reliability or slow"`; ARCHIVE_SLOW_TESTS=1 adds them to any run)."""
+    expression = config.getoption("markexpr", "") or ""
+    # Named without a "not" before it: "not browser and not reliability" asks for none.
+    return bool(
+        os.environ.get("ARCHIVE_SLOW_TESTS")
+        or re.search(r"(?<!not )\b(?:reliability|slow)\b", expression)
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    # Skipped rather than deselected, so that `make test` says which tests it left out.
+    if slow_tests_wanted(config):
+        return
+    skip = pytest.mark.skip(reason="slow test: run it with make test-reliability")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must be allowed there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -2,21 +2,19 @@
 and stored XSS in a real browser.
 
 Every test here is marked `reliability`; the long ones are also marked `slow` and run only when
-asked for (`make test-reliability`, i.e. `pytest -m reliability`, or ARCHIVE_SLOW_TESTS=1), so
-that `make test` keeps within its budget.
+asked for (tests/conftest.py: `make test-reliability` or ARCHIVE_SLOW_TESTS=1), so that
+`make test` keeps within its budget.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from tests.browser.conftest import archive_url, browser_type_launch_args, shot  # noqa: F401
-from tests.conftest import use_index
+from tests.conftest import slow_tests_wanted, use_index
 from tests.reliability import stack
 
-HERE = Path(__file__).resolve().parent
 MARKERS = (
     "reliability: concurrency, crash, load, fuzz and XSS tests (make test-reliability)",
     "slow: takes more than a few seconds; left out of make test unless asked for",
@@ -38,24 +36,6 @@ def pytest_configure(config):
     hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
     hypothesis_settings.register_profile("explore", database=None)
     hypothesis_settings.load_profile("explore" if slow_tests_wanted(config) else "repeatable")
-
-
-def slow_tests_wanted(config) -> bool:
-    expression = config.getoption("markexpr", "") or ""
-    return bool(
-        os.environ.get("ARCHIVE_SLOW_TESTS")
-        or "reliability" in expression
-        or ("slow" in expression and "not slow" not in expression)
-    )
-
-
-def pytest_collection_modifyitems(config, items):
-    if slow_tests_wanted(config):
-        return
-    skip = pytest.mark.skip(reason="slow reliability test: run it with make test-reliability")
-    for item in items:
-        if "slow" in item.keywords and HERE in Path(str(item.path)).parents:
-            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

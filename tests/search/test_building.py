@@ -8,14 +8,20 @@ from django.core.management import call_command
 from whoosh.index import open_dir
 
 from archive.models import Passage
-from search import building
-from search.evaluation import Evaluator
-from search.indexing import backend, index_path, rebuild_index
+from search.engine import engine
+from search.engine.whoosh import building
+from search.engine.whoosh.compile import compile_plan
+from search.engine.whoosh.evaluation import Evaluator
+from search.indexing import prepared_batches, rebuild_index
 from search.query import build_query, parse_query
 
 pytestmark = pytest.mark.django_db
 
 QUERIES = ["Molotov", "pakt o nenapadanju", '"secret protocol"', "Ribbentrop -Hitler", "negoti*"]
+
+
+def index_path() -> Path:
+    return Path(engine().path)
 
 
 @pytest.fixture
@@ -31,7 +37,7 @@ def found(path: Path) -> tuple[int, dict]:
         evaluator = Evaluator(searcher)
         results = {}
         for text in QUERIES:
-            scored = evaluator.evaluate(build_query(parse_query(text)).query)
+            scored = evaluator.evaluate(compile_plan(build_query(parse_query(text)).query))
             results[text] = {
                 searcher.stored_fields(int(doc))["django_id"]: round(float(score), 9)
                 for doc, score in zip(scored.ids, scored.scores, strict=True)
@@ -40,7 +46,7 @@ def found(path: Path) -> tuple[int, dict]:
 
 
 def test_two_build_processes_write_what_one_writes(tmp_path, small_runs):
-    be = backend()
+    be = engine()
     if not be.setup_complete:
         be.setup()
     ids = list(Passage.objects.published().values_list("pk", flat=True))
@@ -49,9 +55,9 @@ def test_two_build_processes_write_what_one_writes(tmp_path, small_runs):
         count = building.build(
             tmp_path / str(processes),
             be.schema,
-            ids,
+            ([be.document(entry) for entry in batch] for batch in prepared_batches(ids, 20)),
+            total=len(ids),
             processes=processes,
-            batch=20,
             limitmb=64,
         )
         assert count == len(ids)
@@ -64,7 +70,7 @@ def test_two_build_processes_write_what_one_writes(tmp_path, small_runs):
 
 def test_rebuild_command_takes_the_number_of_processes(private_index, small_runs):
     call_command("rebuild_index", interactive=False, workers=3, verbosity=0)
-    be = backend()
+    be = engine()
     be.reopen_if_swapped()
     searcher = be.searcher()
     assert len(list(searcher.reader().leaf_readers())) == 3
@@ -84,13 +90,13 @@ def test_a_failing_build_process_leaves_the_live_index(private_index, small_runs
     assert index_path().resolve() == live
     # The half-written folder is gone; nothing but the live index is left.
     assert sorted(p.name for p in live.parent.iterdir()) == sorted([index_path().name, live.name])
-    assert backend().searcher().doc_count() == Passage.objects.published().count()
+    assert engine().searcher().doc_count() == Passage.objects.published().count()
 
 
 def test_a_searcher_opened_before_a_rebuild_still_reads_its_hits(private_index):
     from whoosh import query as wq
 
-    be = backend()
+    be = engine()
     be.reopen_if_swapped()
     searcher = be.searcher()
     found = be.state(searcher).evaluator.evaluate(wq.Term("text", "molotov"))
@@ -100,13 +106,13 @@ def test_a_searcher_opened_before_a_rebuild_still_reads_its_hits(private_index):
     assert not old.exists()
     texts = [searcher.stored_fields(int(doc))["text"] for doc in found.ids[:5]]
     assert texts and all("olotov" in text for text in texts)
-    assert be.run(wq.Term("text", "molotov"), start=0, end=5).total == len(found)
+    assert be.run_query(wq.Term("text", "molotov"), start=0, end=5).total == len(found)
 
 
 def test_a_search_meeting_removed_files_retries_on_the_current_index(monkeypatch):
     from whoosh import query as wq
 
-    be = backend()
+    be = engine()
     real, calls = type(be)._run, []
 
     def first_fails(self, q, **options):
@@ -116,5 +122,5 @@ def test_a_search_meeting_removed_files_retries_on_the_current_index(monkeypatch
         return real(self, q, **options)
 
     monkeypatch.setattr(type(be), "_run", first_fails)
-    assert be.run(wq.Term("text", "molotov"), start=0, end=5).total > 0
+    assert be.run_query(wq.Term("text", "molotov"), start=0, end=5).total > 0
     assert len(calls) == 2

@@ -7,8 +7,8 @@ from whoosh import query as wq
 
 from archive.concepts.tagging import current_thesaurus
 from bench.queries import QUERIES
-from search.equivalence import compare, compare_query
-from search.service import backend
+from search.engine import engine
+from search.engine.whoosh.equivalence import compare, compare_query
 from tests.conftest import SLUGS, rebuild_index, use_index
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_same_results_after_edits_leave_deleted_entries(private_index):
     # Reindexing adds a segment and marks the old entries deleted: both must be left out.
     ids = list(Passage.objects.published().values_list("pk", flat=True)[:40])
     reindex_passages(ids)
-    assert len(list(backend().searcher().reader().leaf_readers())) > 1
+    assert len(list(engine().searcher().reader().leaf_readers())) > 1
     assert all_differences(filter_sets=FILTERS[:2]) == {}
     for filters in FILTERS[:3]:
         assert compare(wq.Every(), filters, sort_by=["document", "position"]) == []
@@ -81,7 +81,7 @@ def test_same_results_after_edits_leave_deleted_entries(private_index):
 
 
 @pytest.fixture(scope="module")
-def synthetic_10k(django_db_blocker, session_index, tmp_path_factory):
+def synthetic_10k(django_db_setup, django_db_blocker, session_index, tmp_path_factory):
     from archive.models import Document
     from bench import corpus
 
@@ -95,15 +95,16 @@ def synthetic_10k(django_db_blocker, session_index, tmp_path_factory):
     use_index(session_index)
 
 
+@pytest.mark.slow
 def test_same_results_on_a_10k_synthetic_corpus(synthetic_10k):
     assert all_differences(filter_sets=FILTERS[:3]) == {}
 
 
 def test_queries_it_does_not_handle_go_through_whoosh():
-    from search.evaluation import Unsupported
+    from search.engine.whoosh.evaluation import Unsupported
 
     q = wq.Wildcard("text", "molot?v")
     with pytest.raises(Unsupported):
-        backend().state().evaluator.evaluate(q)
-    hits = backend().run(q, start=0, end=5)
-    assert hits.total > 0 and all("olotov" in r.text for r in hits.results)
+        engine().state().evaluator.evaluate(q)
+    found = engine().run_query(q, start=0, end=5)
+    assert found.total > 0 and all("olotov" in r.text for r in found.hits)

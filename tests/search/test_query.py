@@ -1,8 +1,7 @@
 """Query reading and building, without an index."""
 
-from whoosh import query as wq
-
 from archive.concepts.thesaurus import Thesaurus
+from search import plan
 from search.query import MAX_QUERY_CHARS, Clause, build_query, parse_query
 
 
@@ -64,43 +63,39 @@ def test_only_exclusions_search_nothing():
 
 def test_a_word_searches_every_language_field_and_the_exact_form_first():
     q = build_query(parse_query("pregovori")).query
-    fields = {t[0] for t in q.iter_all_terms()}
+    fields = {t[0] for t in plan.terms(q)}
     assert fields == {"text", "text_en", "text_ro", "text_hr", "notes"}
-    exact = [s for s in q.subqueries if getattr(s, "fieldname", None) == "text"][0]
+    exact = [s for s in q.parts if getattr(s, "field", None) == "text"][0]
     assert exact.boost > 1
 
 
 def test_unaccented_and_accented_words_meet_the_same_stems():
-    plain = set(build_query(parse_query("influenta")).query.iter_all_terms())
-    accented = set(build_query(parse_query("influență")).query.iter_all_terms())
+    plain = set(plan.terms(build_query(parse_query("influenta")).query))
+    accented = set(plan.terms(build_query(parse_query("influență")).query))
     assert ("text", "influenta") in plain & accented
-    a = {
-        t for t in build_query(parse_query("relatiile")).query.iter_all_terms() if t[0] == "text_ro"
-    }
-    b = {
-        t for t in build_query(parse_query("relațiile")).query.iter_all_terms() if t[0] == "text_ro"
-    }
+    a = {t for t in plan.terms(build_query(parse_query("relatiile")).query) if t[0] == "text_ro"}
+    b = {t for t in plan.terms(build_query(parse_query("relațiile")).query) if t[0] == "text_ro"}
     assert a & b
 
 
 def test_phrase_is_exact_on_the_folded_field():
     q = build_query(parse_query('"Tratatul de la Brest-Litovsk"')).query
-    phrases = {s.fieldname: s for s in q.subqueries}
+    phrases = {s.field: s for s in q.parts}
     assert set(phrases) == {"text", "notes"}  # never a stemmed field
-    assert isinstance(phrases["text"], wq.Phrase)
-    assert phrases["text"].words == ["tratatul", "de", "la", "brest", "litovsk"]
+    assert isinstance(phrases["text"], plan.Phrase)
+    assert phrases["text"].words == ("tratatul", "de", "la", "brest", "litovsk")
 
 
 def test_note_prefix_searches_only_curators_notes():
     parsed = parse_query('note:typo note:"Maxim Litvinov" Molotov')
     assert [c.kind for c in parsed.clauses] == ["note", "note", "word"]
     q = build_query(parsed).query
-    assert {t[0] for t in q.subqueries[0].iter_all_terms()} == {"notes"}
+    assert {t[0] for t in plan.terms(q.parts[0])} == {"notes"}
 
 
 def test_exclusion_becomes_and_not():
     q = build_query(parse_query("Stalin -Hitler")).query
-    assert isinstance(q, wq.AndNot)
+    assert isinstance(q, plan.Without)
 
 
 def test_a_concept_name_is_expanded_to_its_labels_in_other_languages():
@@ -115,7 +110,7 @@ def test_a_concept_name_is_expanded_to_its_labels_in_other_languages():
     [expansion] = compiled.expansions
     assert expansion.concept == "lithuania"
     assert set(expansion.labels) == {"Litva", "Lituania"}
-    terms = set(compiled.query.iter_all_terms())
+    terms = set(plan.terms(compiled.query))
     assert ("concepts", "lithuania") in terms
     # The labels are not searched one by one (tagging found them); they are highlighted.
     assert ("text", "litva") not in terms

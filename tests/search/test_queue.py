@@ -11,6 +11,7 @@ from django.db import connections, transaction
 from archive.models import Passage
 from search import indexing
 from search.consistency import compare
+from search.engine import engine
 from search.locking import writer_lock
 from search.models import IndexTask
 from tests.conftest import SLUGS
@@ -94,8 +95,7 @@ def test_only_one_worker_runs(seeded, worker_mode):
 def test_check_index_finds_and_repairs_missing_ghost_and_stale(seeded, private_index, client):
     assert compare().total == 0
     passages = list(Passage.objects.filter(document__slug=SLUGS["003"]).order_by("n"))
-    be = indexing.backend()
-    be.apply(indexing.passage_index(), [], [passages[0].pk])  # missing
+    engine().apply([], [passages[0].pk])  # missing
     Passage.objects.filter(pk=passages[1].pk).update(text="Changed behind the index's back.")
     Passage.objects.filter(pk=passages[2].pk).update(withdrawn=True)  # ghost
     found = compare()

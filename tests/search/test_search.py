@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.urls import clear_script_prefix, set_script_prefix
 
 from archive.models import Document, Passage
 from search.service import RESULTS
@@ -245,7 +246,7 @@ def test_api_rejects_bad_parameters_with_400(client, params):
 def test_page_beyond_the_last_is_404(client, monkeypatch):
     assert client.get("/api/search/", {"q": "Molotov", "page": 999}).status_code == 404
     # Deep pages are refused before the index is touched.
-    monkeypatch.setattr("search.service.backend", lambda: pytest.fail("index touched"))
+    monkeypatch.setattr("search.service.engine", lambda: pytest.fail("index touched"))
     assert client.get("/api/search/", {"q": "Molotov", "page": 10**6}).status_code == 404
     assert client.get("/search/", {"q": "Molotov", "page": 999}).status_code == 404
 
@@ -304,7 +305,7 @@ def test_a_repeated_search_is_answered_from_the_cache_until_the_index_changes(
 ):
     from archive.models import Passage
     from archive.signals import announce_passages_changed
-    from search.backend import ArchiveWhooshBackend
+    from search.engine.whoosh.backend import ArchiveWhooshBackend
 
     calls = []
     real_run = ArchiveWhooshBackend.run
@@ -414,3 +415,19 @@ def test_facet_labels_are_in_each_readers_language_though_the_search_is_cached(c
             "/search/", {"q": "Molotov", "expand": "0"}, HTTP_ACCEPT_LANGUAGE=language
         ).content.decode()
         assert facet_labels(page, "language") == set(LANGUAGE_NAMES[language].values())
+
+
+def test_result_urls_follow_the_address_the_archive_is_served_under(client, empty_cache):
+    # Served below /archive/ (a proxy's SCRIPT_NAME, which Django's WSGI handler makes the
+    # script prefix; the test client does not), links must stay inside it.
+    set_script_prefix("/archive/")
+    try:
+        data = api(client, q="Molotov")
+    finally:
+        clear_script_prefix()
+    first = data["results"][0]
+    assert first["url"] == (
+        f"http://testserver/archive/documents/{first['document']['slug']}/{first['n']}/"
+    )
+    plain = api(client, q="Molotov")["results"][0]
+    assert plain["url"] == f"http://testserver/documents/{plain['document']['slug']}/{plain['n']}/"

@@ -40,7 +40,7 @@ def test_haystack_solr_url_adds_a_solr_connection(tmp_path):
         .splitlines()[-1]
         .split()
     )
-    assert out == [SOLR["ENGINE"], SOLR["URL"], "search.backend.ArchiveWhooshEngine"]
+    assert out == [SOLR["ENGINE"], SOLR["URL"], "search.engine.whoosh.backend.ArchiveWhooshEngine"]
 
 
 @pytest.mark.django_db

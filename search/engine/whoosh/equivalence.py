@@ -1,17 +1,18 @@
 """Checking that the fast path finds what Whoosh's matchers find.
 
-`compare` runs one query both ways (`ArchiveWhooshBackend.run` with and without the vectorised
-evaluation) and lists the differences a reader could notice: the count, facet counts, which
-passages are on the page and in what order. Scores that differ only in the last bits (sums
-added in another order) count as equal, and passages with equal scores may trade places; at the
-page's end Whoosh may pick any of several equally scored passages, so only the scores are
-compared there.
+`compare` runs one query both ways (`ArchiveWhooshBackend.run_query` with and without the
+vectorised evaluation) and lists the differences a reader could notice: the count, facet
+counts, which passages are on the page and in what order. Scores that differ only in the last
+bits (sums added in another order) count as equal, and passages with equal scores may trade
+places; at the page's end Whoosh may pick any of several equally scored passages, so only the
+scores are compared there.
 """
 
 import math
 
+from search.engine import engine
+from search.engine.whoosh.compile import compile_plan
 from search.query import build_query, parse_query
-from search.service import backend
 
 REL_TOLERANCE = 1e-9
 
@@ -33,9 +34,9 @@ def groups(results) -> list[tuple[float, set[str]]]:
 
 def compare(q, filters=None, *, end=50, sort_by=None) -> list[str]:
     """Differences between the fast and the reference evaluation of Whoosh query `q`."""
-    be = backend()
-    fast = be.run(q, filters=filters, start=0, end=end, sort_by=sort_by)
-    slow = be.run(q, filters=filters, start=0, end=end, sort_by=sort_by, vectorised=False)
+    be = engine()
+    fast = be.run_query(q, filters=filters, start=0, end=end, sort_by=sort_by)
+    slow = be.run_query(q, filters=filters, start=0, end=end, sort_by=sort_by, vectorised=False)
     problems = []
     if fast.total != slow.total:
         problems.append(f"count {fast.total} ≠ {slow.total}")
@@ -43,10 +44,10 @@ def compare(q, filters=None, *, end=50, sort_by=None) -> list[str]:
         fields = [f for f in slow.facets if fast.facets.get(f) != slow.facets[f]]
         problems.append(f"facet counts differ in {fields}")
     if sort_by:
-        if [r.pk for r in fast.results] != [r.pk for r in slow.results]:
+        if [r.pk for r in fast.hits] != [r.pk for r in slow.hits]:
             problems.append("document order differs")
         return problems
-    mine, theirs = groups(fast.results), groups(slow.results)
+    mine, theirs = groups(fast.hits), groups(slow.hits)
     if len(mine) != len(theirs):
         problems.append(f"{len(mine)} score groups ≠ {len(theirs)}")
         return problems
@@ -63,4 +64,4 @@ def compare_query(text: str, filters=None, *, thesaurus=None, sort_by=None) -> l
     compiled = build_query(parse_query(text), thesaurus=thesaurus)
     if compiled.query is None:
         return []
-    return compare(compiled.query, filters, sort_by=sort_by)
+    return compare(compile_plan(compiled.query), filters, sort_by=sort_by)

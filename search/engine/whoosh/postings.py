@@ -3,8 +3,8 @@
 Whoosh's matchers walk postings one document at a time in Python, a few microseconds each; a
 query matching 80 000 passages spends most of its time there. Here a term's postings are read
 block by block (each block is one pickled tuple of up to 128 postings) into arrays, so that
-`search.evaluation` can combine and score them all at once. Document numbers are global (the
-searcher's), and deleted documents are left out, as Whoosh's own reader does.
+`evaluation` can combine and score them all at once. Document numbers are global (the searcher's),
+and deleted documents are left out, as Whoosh's own reader does.
 """
 
 import threading

@@ -1,31 +1,40 @@
-"""haystack's Whoosh backend, adapted: language analyzers, a long-lived searcher, fast facets.
+"""The Whoosh engine: haystack's Whoosh backend, adapted, answering the archive's engine seam.
 
 haystack as it comes reopens the searcher for every query, narrows every query to registered
 models, and counts facets with grouping collectors that walk the whole index. Here the searcher
-is kept and refreshed only when the index changes, and facet counts come from per-value
-document sets read once per index generation and intersected with the hit set.
+is kept and refreshed only when the index changes, queries are evaluated over whole posting
+lists (`evaluation`), and facet counts come from per-value document sets read once per index
+generation and intersected with the hit set. haystack's own commands (`update_index`) and its
+schema building still go through the haystack backend it is.
 """
 
 import contextlib
 import os
-from dataclasses import dataclass
+import shutil
+from pathlib import Path
 
 import numpy as np
-from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend, WhooshSearchQuery
+from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SearchBackendError
-from haystack.models import SearchResult
-from haystack.query import SearchQuerySet
-from rapidfuzz.distance import DamerauLevenshtein
 from whoosh import query as wq
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.idsets import DocIdSet
 
 from search.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS
-from search.evaluation import Evaluator, Scored, Unsupported
-from search.facets import FACET_FIELDS, FacetArrays
-from search.postings import IndexArrays, segment_readers
+from search.engine import Engine, IndexHit, Results
+from search.engine.whoosh import building
+from search.engine.whoosh.compile import compile_plan
+from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
+from search.engine.whoosh.facets import FacetArrays
+from search.engine.whoosh.postings import IndexArrays, segment_readers
+from search.engine.whoosh.swap import fresh_folder, swap_in
+from search.facets import BY_FIELD, INDEX_FIELDS
+from search.search_indexes import STEMMED_FIELDS
+
+# The language of each stemmed field ("text_ro": "ro").
+STEMMED_LANGUAGE = {field: code for code, field in STEMMED_FIELDS.items()}
 
 
 class MaskIdSet(DocIdSet):
@@ -95,16 +104,7 @@ class GenerationState:
         return [(int(ids[i]), float(scores[i])) for i in order]
 
 
-@dataclass
-class Hits:
-    """One page of hits, the total, and facet counts that respect the other active filters."""
-
-    results: list
-    total: int
-    facets: dict[str, dict[str, int]]
-
-
-class ArchiveWhooshBackend(WhooshSearchBackend):
+class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
     """Whoosh backend for the archive's passage index (see module docstring)."""
 
     def __init__(self, connection_alias, **options):
@@ -120,13 +120,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
 
     # Writing -----------------------------------------------------------------------------
 
-    def document(self, index, obj) -> dict:
-        """The fields Whoosh stores for an object, as haystack prepares them."""
-        doc = index.full_prepare(obj)
-        doc.pop("boost", None)
-        return {key: self._from_python(value) for key, value in doc.items()}
+    def document(self, prepared: dict) -> dict:
+        """The fields Whoosh stores for a prepared index entry."""
+        return {key: self._from_python(value) for key, value in prepared.items() if key != "boost"}
 
-    def apply(self, index, current, removed_ids) -> None:
+    def apply(self, upserts, deletes) -> None:
         """Update and delete documents in one writer commit (one new segment, not many)."""
         if not self.setup_complete:
             self.setup()
@@ -135,14 +133,36 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         # (BytesIO) in every process that opens it, 212 MB at 100 000 passages.
         writer = self.index.writer(timeout=30, compound=False)
         try:
-            for obj in current:
-                writer.update_document(**self.document(index, obj))
-            for pk in removed_ids:
+            for prepared in upserts:
+                writer.update_document(**self.document(prepared))
+            for pk in deletes:
                 writer.delete_by_term(ID, f"archive.passage.{pk}")
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
+
+    def rebuild(self, batches, *, total, processes=None, progress=None) -> int:
+        """A complete index in a new folder beside the live one (`building`, in several
+        processes), then swapped in at once (`swap`)."""
+        if not self.setup_complete:
+            self.setup()
+        live = Path(self.path)
+        fresh = fresh_folder(live)
+        try:
+            count = building.build(
+                fresh,
+                self.schema,
+                ([self.document(prepared) for prepared in batch] for batch in batches),
+                total=total,
+                processes=processes or building.default_processes(),
+                progress=progress,
+            )
+        except BaseException:
+            shutil.rmtree(fresh, ignore_errors=True)
+            raise
+        swap_in(live, fresh)
+        return count
 
     def reopen_if_swapped(self) -> None:
         """Open the index again if a rebuild swapped a new folder in since we opened it."""
@@ -165,13 +185,15 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             if field.document:
                 content_field_name = name
                 schema_fields[name] = TEXT(analyzer=FOLDED_ANALYZER, stored=True, phrase=True)
-            elif name.startswith("text_") and name[5:] in LANGUAGE_ANALYZERS:
+            elif name in STEMMED_LANGUAGE:
                 # No positions: phrases are matched exactly on the folded field, and word
                 # queries then decode a third less (positions are most of a posting block).
-                schema_fields[name] = TEXT(analyzer=LANGUAGE_ANALYZERS[name[5:]], phrase=False)
+                analyzer = LANGUAGE_ANALYZERS[STEMMED_LANGUAGE[name]]
+                schema_fields[name] = TEXT(analyzer=analyzer, phrase=False)
             elif name == "notes":
                 schema_fields[name] = TEXT(analyzer=FOLDED_ANALYZER, phrase=True)
-            elif name in ("language", "document", "annotated"):
+            elif name in BY_FIELD and not BY_FIELD[name].multivalued:
+                # A facet with one value per passage: also a sort key (document order).
                 schema_fields[name] = WHOOSH_ID(stored=True, sortable=True)
             elif field.is_multivalued:
                 schema_fields[name] = KEYWORD(stored=True, commas=True)
@@ -206,6 +228,12 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         searcher = self.searcher()
         return (self._opened, searcher.reader().generation())
 
+    def passage_count(self) -> int:
+        return self.searcher().doc_count()
+
+    def doc_frequency(self, field: str, word: str) -> int:
+        return self.searcher().reader().doc_frequency(field, word)
+
     def state(self, searcher=None) -> "GenerationState":
         """What searches keep for the index generation the searcher sees: posting and facet
         arrays, read once and reused until the index changes."""
@@ -214,12 +242,24 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             self._state = GenerationState(searcher)
         return self._state
 
-    def run(self, q: wq.Query, **options) -> Hits:
-        """Run a query with facet filters ({field: [values]}, OR within a field, AND across).
+    def run(self, query, *, filters=None, sort=(), start=0, end=20, facets=INDEX_FIELDS):
+        """The engine's search: the plan as a Whoosh query (`compile`), run by `run_query`."""
+        return self.run_query(
+            compile_plan(query),
+            filters=filters,
+            start=start,
+            end=end,
+            sort_by=list(sort) or None,
+            facets=facets,
+        )
 
-        Queries are evaluated over whole posting lists (`search.evaluation`); a query of a kind
-        it does not handle, or `vectorised=False`, goes through Whoosh's matchers instead, with
-        the same results."""
+    def run_query(self, q: wq.Query, **options) -> Results:
+        """Run a Whoosh query with facet filters ({field: [values]}, OR within a field, AND
+        across).
+
+        Queries are evaluated over whole posting lists (`evaluation`); a query of a kind it does
+        not handle, or `vectorised=False`, goes through Whoosh's matchers instead, with the same
+        results."""
         try:
             return self._run(q, **options)
         except FileNotFoundError:
@@ -242,9 +282,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         start=0,
         end=20,
         sort_by=None,
-        facets=FACET_FIELDS,
+        facets=INDEX_FIELDS,
         vectorised=True,
-    ) -> Hits:
+    ) -> Results:
         searcher = self.searcher()
         state = self.state(searcher)
         filters = {f: [v for v in vals if v] for f, vals in (filters or {}).items() if vals}
@@ -263,12 +303,12 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             inside = keep[scored.ids]
             scored = Scored(scored.ids[inside], scored.scores[inside])
         if not len(scored) or end <= start:
-            return Hits([], len(scored), counts)
+            return Results([], len(scored), counts)
         page = state.page(scored, start, end, sort_by)
-        return Hits([self.result(searcher, d, s) for d, s in page], len(scored), counts)
+        return Results([self.hit(searcher, d, s) for d, s in page], len(scored), counts)
 
     def _run_with_matchers(self, searcher, state, q, allowed, keep, start, end, sort_by, facets):
-        """`run` through Whoosh's own matchers, every hit scored (with a limit, Whoosh's
+        """`run_query` through Whoosh's own matchers, every hit scored (with a limit, Whoosh's
         shortcuts can miss top hits of boosted OR queries). An exclusion is applied as a mask:
         Whoosh's AndNotMatcher keeps the first hit when an excluded document precedes it."""
         positive, excluded = (q.a, q.b) if type(q) is wq.AndNot else (q, None)
@@ -279,7 +319,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
         counts = state.facets.counts(matching, allowed, facets)
         total = int(np.count_nonzero(keep[matching])) if keep is not None else len(matching)
         if not total or end <= start:
-            return Hits([], total, counts)
+            return Results([], total, counts)
         results = searcher.search(
             positive,
             filter=MaskIdSet(keep) if keep is not None else None,
@@ -288,99 +328,53 @@ class ArchiveWhooshBackend(WhooshSearchBackend):
             sortedby=sort_by,
         )
         page = [
-            self.result(searcher, hit.docnum, hit.score if isinstance(hit.score, float) else 0.0)
+            self.hit(searcher, hit.docnum, hit.score if isinstance(hit.score, float) else 0.0)
             for hit in results[start:end]
         ]
-        return Hits(page, total, counts)
+        return Results(page, total, counts)
 
-    def result(self, searcher, docnum: int, score: float) -> SearchResult:
-        fields = dict(searcher.stored_fields(docnum))
-        app_label, model_name = fields.pop(DJANGO_CT).split(".")
-        pk = fields.pop(DJANGO_ID)
-        fields.pop(ID, None)
-        for multi in ("years", "concepts", "note_tags"):
-            value = fields.get(multi)
-            fields[multi] = [v for v in value.split(",") if v] if isinstance(value, str) else []
-        return SearchResult(app_label, model_name, pk, score or 0.0, **fields)
-
-    def search(self, query_string, sort_by=None, start_offset=0, end_offset=None, **kwargs):
-        """haystack's entry point: a Whoosh query object from `search.query`, or a string."""
-        if not isinstance(query_string, wq.Query):
-            return super().search(
-                query_string,
-                sort_by=sort_by,
-                start_offset=start_offset,
-                end_offset=end_offset,
-                **kwargs,
-            )
-        end = end_offset if end_offset is not None else start_offset + 20
-        hits = self.run(
-            query_string,
-            filters=kwargs.get("filters"),
-            start=start_offset,
-            end=end,
-            sort_by=sort_by,
+    @staticmethod
+    def hit(searcher, docnum: int, score: float) -> IndexHit:
+        fields = searcher.stored_fields(docnum)
+        return IndexHit(
+            pk=int(fields[DJANGO_ID]),
+            ref=fields["ref"],
+            slug=fields["document"],
+            n=int(fields["n"]),
+            language=fields["language"],
+            section=fields.get("section") or "",
+            text=fields["text"],
+            document_title=fields["document_title"],
+            document_language=fields["document_language"],
+            source_file=fields["source_file"],
+            score=score or 0.0,
         )
-        return {
-            "results": hits.results,
-            "hits": hits.total,
-            "facets": {"fields": {f: list(c.items()) for f, c in hits.facets.items()}},
-            "spelling_suggestion": None,
-        }
 
-    def correct(self, word: str) -> str | None:
-        """The closest other word of the index vocabulary (two edits at most, same first letter)
-        to a folded query word, the most frequent of equally close ones; None if there is none.
+    def expansions(self, parts) -> set[str]:
+        """The index words of prefix and fuzzy parts, as the evaluation expands them (worked
+        out once per query and index generation, for both)."""
+        evaluator = self.state().evaluator
+        words = set()
+        for part in parts:
+            for word in evaluator.expansions(compile_plan(part)):
+                words.add(word.decode("utf-8") if isinstance(word, bytes) else word)
+        return words
 
-        Each segment's word list is walked with its own automaton: Whoosh's suggest() on an
+    def closest_words(self, field: str, word: str) -> dict[str, int]:
+        """Each segment's word list is walked with its own automaton: Whoosh's suggest() on an
         index of several segments compares the word with every term instead."""
-        field = self.content_field_name
         reader = self.searcher().reader()
         leaves = [leaf for leaf, _ in segment_readers(reader)]
-        candidates = {w for leaf in leaves for w in leaf.terms_within(field, word, 2, prefix=1)}
-        candidates.discard(word)
-        if not candidates:
-            return None
-        return min(
-            candidates,
-            key=lambda w: (DamerauLevenshtein.distance(w, word), -reader.frequency(field, w), w),
-        )
+        found = {w for leaf in leaves for w in leaf.terms_within(field, word, 2, prefix=1)}
+        found.discard(word)
+        return {w: reader.frequency(field, w) for w in found}
 
-
-class ArchiveSearchQuery(WhooshSearchQuery):
-    """haystack's query, able to carry a ready Whoosh query and facet filters to the backend."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.whoosh_query = None
-        self.facet_filters = {}
-
-    def build_query(self):
-        return self.whoosh_query if self.whoosh_query is not None else super().build_query()
-
-    def build_params(self, spelling_query=None):
-        params = super().build_params(spelling_query)
-        if self.whoosh_query is not None:
-            params["filters"] = self.facet_filters
-        return params
-
-    def _clone(self, klass=None, using=None):
-        clone = super()._clone(klass=klass, using=using)
-        clone.whoosh_query = self.whoosh_query
-        clone.facet_filters = dict(self.facet_filters)
-        return clone
-
-
-class PassageSearchQuerySet(SearchQuerySet):
-    """A SearchQuerySet that runs a query built by `search.query`, with facet filters."""
-
-    def whoosh(self, q: wq.Query, filters=None) -> "PassageSearchQuerySet":
-        clone = self._clone()
-        clone.query.whoosh_query = q
-        clone.query.facet_filters = dict(filters or {})
-        return clone
+    def held(self) -> dict[int, str]:
+        reader = self.searcher().reader()
+        return {
+            int(fields[DJANGO_ID]): fields.get("digest") for fields in reader.all_stored_fields()
+        }
 
 
 class ArchiveWhooshEngine(WhooshEngine):
     backend = ArchiveWhooshBackend
-    query = ArchiveSearchQuery

@@ -14,7 +14,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25FScorer, WeightScorer
 
-from search.postings import EMPTY_FLOATS, EMPTY_IDS, IndexArrays
+from search.engine.whoosh.postings import EMPTY_FLOATS, EMPTY_IDS, IndexArrays
 
 
 class Unsupported(Exception):

@@ -1,10 +1,10 @@
-"""Writing a complete index from the database, in several processes at once.
+"""Writing a complete index in several processes at once.
 
 Whoosh analyses and encodes every posting in Python, so one process builds a few hundred
 passages a second whatever else is done. A full build is therefore shared out: this process
-reads and prepares the passages, batches of them go in turn to child processes, each child
-writes its share as one segment of the new index, and the segments are listed together in the
-index's table of contents (as Whoosh's own multi-process writer does with
+reads and prepares the passages (the caller's batches), they go in turn to child processes,
+each child writes its share as one segment of the new index, and the segments are listed
+together in the index's table of contents (as Whoosh's own multi-process writer does with
 `multisegment=True`), without a final merge.
 """
 
@@ -14,17 +14,23 @@ import queue
 import shutil
 import signal
 import traceback
+from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh.index import TOC, create_in, open_dir
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from search.postings import length_bytes
+from search.engine.whoosh.postings import length_bytes
 
 # Below this many passages a second process costs more than it saves.
 MIN_PER_PROCESS = 2_000
 MAX_PROCESSES = 4
+# The posting pool of each build process: below ~2 GB Whoosh spills sorted runs to disk through
+# pickle, which cost a third of the rebuild time at 10k passages (317 → 476 passages/s). The
+# pools live in the processes that rebuild (forked by the index worker or the command), never
+# in web workers.
+WRITER_MB = int(os.environ.get("ARCHIVE_REBUILD_WRITER_MB", "2048"))
 LENGTH_OF_BYTE = [None] + [byte_to_length(b) for b in range(1, 256)]
 
 
@@ -65,19 +71,6 @@ class BulkSegmentWriter(SegmentWriter):
         return PreloadedLengths(super().per_document_reader())
 
 
-def prepared(ids: list[int], batch: int):
-    """The passages `ids` as the index stores them, a batch (list of field dicts) at a time."""
-    from search.indexing import backend, passage_index
-
-    index, be = passage_index(), backend()
-    if not be.setup_complete:
-        be.setup()
-    queryset = index.index_queryset()
-    for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        yield [be.document(index, passage) for passage in queryset.filter(pk__in=chunk)], len(chunk)
-
-
 def segment_writer(path: str, limitmb: int) -> BulkSegmentWriter:
     return BulkSegmentWriter(open_dir(path), _lk=False, limitmb=limitmb, compound=False)
 
@@ -89,29 +82,37 @@ def finish(writer):
 
 
 def build(
-    path: Path, schema, ids: list[int], *, processes: int, batch: int, limitmb: int, progress=None
+    path: Path,
+    schema,
+    batches: Iterable[list[dict]],
+    *,
+    total: int,
+    processes: int,
+    limitmb: int = WRITER_MB,
+    progress=None,
 ) -> int:
-    """A complete index of the passages `ids` in the new folder `path`; how many it holds."""
+    """A complete index in the new folder `path` of the documents in `batches` (lists of
+    Whoosh field dicts, `total` in all); how many it holds."""
     create_in(str(path), schema)
-    processes = max(1, min(processes, len(ids) // MIN_PER_PROCESS))
+    processes = max(1, min(processes, total // MIN_PER_PROCESS))
     if processes > 1:
-        segments = _build_in_processes(path, ids, processes, batch, limitmb, progress)
+        segments, done = _build_in_processes(path, batches, total, processes, limitmb, progress)
     else:
         writer, done = segment_writer(str(path), limitmb), 0
         try:
-            for docs, count in prepared(ids, batch):
+            for docs in batches:
                 for doc in docs:
                     writer.add_document(**doc)
-                done += count
+                done += len(docs)
                 if progress:
-                    progress(done, len(ids))
+                    progress(done, total)
         except BaseException:
             writer.cancel()
             raise
-        segments = [finish(writer)] if ids else []
+        segments = [finish(writer)] if done else []
     TOC(schema, segments, 1).write(open_dir(str(path)).storage, "MAIN")
     shutil.rmtree(path / "MAIN.tmp", ignore_errors=True)
-    return len(ids)
+    return done
 
 
 def _write_in_child(path: str, limitmb: int, inbox, outbox) -> None:
@@ -130,7 +131,7 @@ def _write_in_child(path: str, limitmb: int, inbox, outbox) -> None:
         outbox.put(("error", traceback.format_exc()))
 
 
-def _build_in_processes(path, ids, processes, batch, limitmb, progress):
+def _build_in_processes(path, batches, total, processes, limitmb, progress):
     """This process reads and prepares the passages and hands batches out in turn; each child
     analyses and writes its share (four fifths of the work) into a segment of its own. The
     children never touch the database, so this works inside a transaction and on SQLite in
@@ -146,11 +147,11 @@ def _build_in_processes(path, ids, processes, batch, limitmb, progress):
         child.start()
     try:
         done = 0
-        for turn, (docs, count) in enumerate(prepared(ids, batch)):
+        for turn, docs in enumerate(batches):
             _hand_over(inboxes[turn % processes], docs, children)
-            done += count
+            done += len(docs)
             if progress:
-                progress(done, len(ids))
+                progress(done, total)
         for inbox in inboxes:
             _hand_over(inbox, None, children)
         segments = []
@@ -159,7 +160,7 @@ def _build_in_processes(path, ids, processes, batch, limitmb, progress):
             if kind == "error":
                 raise BuildError(f"A build process failed:\n{value}")
             segments.append(value)
-        return segments
+        return segments, done
     finally:
         for child in children:
             child.join(timeout=5)

@@ -1,0 +1,126 @@
+"""The seam between the archive's search and the engine that answers it.
+
+Above it (query parsing, thesaurus expansion, highlighting, the result cache, forms, views)
+everything speaks of passages, search plans (`search.plan`), facet fields and prepared index
+entries; below it each engine (`search.engine.whoosh` today) answers in those terms and keeps
+its own index, caches and ways of rebuilding. `engine()` is the configured one.
+"""
+
+import abc
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from haystack import connections
+
+from search import plan
+from search.facets import INDEX_FIELDS
+
+# A full rebuild's progress: called with (passages done, passages in all).
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class IndexHit:
+    """A passage found, as the index stores it, with its score."""
+
+    pk: int
+    ref: str
+    slug: str
+    n: int
+    language: str
+    section: str
+    text: str
+    document_title: str
+    document_language: str
+    source_file: str
+    score: float
+
+
+@dataclass
+class Results:
+    """One window of hits, how many there are in all, and per facet field the number of hits
+    holding each value (counted under every filter but the field's own)."""
+
+    hits: list[IndexHit]
+    total: int
+    facets: dict[str, dict[str, int]]
+
+
+class Engine(abc.ABC):
+    """A search engine as the archive uses it."""
+
+    # Searching ---------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def run(
+        self,
+        query: plan.Plan,
+        *,
+        filters: Mapping[str, Sequence[str]] | None = None,
+        sort: Sequence[str] = (),
+        start: int = 0,
+        end: int = 20,
+        facets: Sequence[str] = INDEX_FIELDS,
+    ) -> Results:
+        """Hits start..end of the plan, by score or in the order of the `sort` index fields;
+        `filters` ({index field: values}) keep hits holding any of a field's values, in every
+        field filtered; `facets` names the facet fields to count."""
+
+    @abc.abstractmethod
+    def generation(self) -> Hashable:
+        """Which state of the index searches see now: changes with every change to the index,
+        so that it keys what is cached from searches."""
+
+    @abc.abstractmethod
+    def passage_count(self) -> int:
+        """How many passages searches see now."""
+
+    @abc.abstractmethod
+    def doc_frequency(self, field: str, word: str) -> int:
+        """How many passages hold the index term `word` in `field`."""
+
+    @abc.abstractmethod
+    def closest_words(self, field: str, word: str) -> dict[str, int]:
+        """Index words of `field` within two edits of `word` and sharing its first letter
+        (`word` itself left out), each with how often it occurs: spelling suggestions."""
+
+    @abc.abstractmethod
+    def expansions(self, parts: Iterable[plan.Expanding]) -> set[str]:
+        """The index words prefix and fuzzy parts of a plan stand for (to highlight them)."""
+
+    # Writing -----------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def apply(self, upserts: Sequence[dict], deletes: Iterable[int]) -> None:
+        """Write prepared index entries (`PassageIndex.full_prepare`) and remove passages by
+        primary key, all in one commit."""
+
+    @abc.abstractmethod
+    def rebuild(
+        self,
+        batches: Iterable[list[dict]],
+        *,
+        total: int,
+        processes: int | None = None,
+        progress: Progress | None = None,
+    ) -> int:
+        """A complete new index of the prepared entries in `batches` (`total` in all), built
+        beside the live one and swapped in at once (searches meanwhile see the old one); how
+        many entries it holds. `processes`: how many to build with (None: the engine's
+        choice)."""
+
+    @abc.abstractmethod
+    def held(self) -> dict[int, str]:
+        """What the index holds: each passage's primary key and the digest of its entry."""
+
+
+def engine() -> Engine:
+    """The engine the search connection is configured with."""
+    found = connections["default"].get_backend()
+    if not isinstance(found, Engine):
+        raise ImproperlyConfigured(
+            "HAYSTACK_CONNECTIONS['default'] must name an engine of search.engine "
+            f"(such as search.engine.whoosh.backend.ArchiveWhooshEngine), not {type(found)}."
+        )
+    return found

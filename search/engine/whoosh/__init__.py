@@ -1,0 +1,2 @@
+"""The embedded Whoosh engine: its backend, query evaluation over posting arrays, facet arrays,
+full builds and the index swap."""

@@ -1,0 +1,108 @@
+"""What a search looks for, as the archive hands it to an engine: a small tree of index terms.
+
+`search.query` builds it from what a reader typed; each engine turns it into a query of its own
+(`search.engine.whoosh.compile`). The tree keeps the shape scores depend on: what is summed
+(`Any`), what must all match (`All`), where each boost applies. A boost belongs to the node it
+weighs, as in Whoosh and Lucene, so that a tree and the engine's query have the same shape.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Term:
+    """An index term in a field, as analysed for that field."""
+
+    field: str
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words standing next to each other in a field, in this order."""
+
+    field: str
+    words: tuple[str, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """Every index word of a field that begins with `text`, scored as those words."""
+
+    field: str
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Fuzzy:
+    """Every index word of a field within `maxdist` edits of `text` that shares its first
+    `prefix` letters, scored as those words."""
+
+    field: str
+    text: str
+    maxdist: int = 1
+    prefix: int = 1
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class All:
+    """Passages every part finds; their scores added."""
+
+    parts: tuple["Plan", ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Any:
+    """Passages any part finds; the scores of the parts that find a passage added."""
+
+    parts: tuple["Plan", ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Without:
+    """What `query` finds, less what `excluded` finds (which adds nothing to scores)."""
+
+    query: "Plan"
+    excluded: "Plan"
+
+
+@dataclass(frozen=True)
+class MatchAll:
+    """Every passage of the index (a search by facets alone)."""
+
+    boost: float = 1.0
+
+
+Plan = Term | Phrase | Prefix | Fuzzy | All | Any | Without | MatchAll
+Leaf = Term | Phrase | Prefix | Fuzzy | MatchAll
+# Parts that stand for index words an engine has to look up (for highlighting them).
+Expanding = Prefix | Fuzzy
+
+
+def leaves(node: Plan) -> Iterator[Leaf]:
+    """The leaves of a tree, left to right."""
+    if isinstance(node, All | Any):
+        for part in node.parts:
+            yield from leaves(part)
+    elif isinstance(node, Without):
+        yield from leaves(node.query)
+        yield from leaves(node.excluded)
+    else:
+        yield node
+
+
+def terms(node: Plan) -> Iterator[tuple[str, str]]:
+    """(field, text) of every term a tree names: terms, phrase words, prefixes, fuzzy words."""
+    for leaf in leaves(node):
+        if isinstance(leaf, Phrase):
+            for word in leaf.words:
+                yield leaf.field, word
+        elif not isinstance(leaf, MatchAll):
+            yield leaf.field, leaf.text
