@@ -37,7 +37,8 @@ def form_parameters(form_class, descriptions: dict, schemas: dict) -> list[dict]
     """The query parameters of a form, in its field order. `schemas` gives the schema of one
     value of a field the form cannot describe itself (a vocabulary, a range checked in code)."""
     parameters = []
-    for name, field in form_class.base_fields.items():
+    # An unbound form's fields: a form may add some as it is made (the search form its facets).
+    for name, field in form_class().fields.items():
         schema = schemas.get(name) or field_schema(field)
         multi = isinstance(field, forms.MultipleChoiceField)
         parameter = {
