@@ -12,6 +12,9 @@ from archive.concepts.loading import load_thesaurus
 from archive.ingest.catalogue import Catalogue
 from archive.ingest.importer import import_paths
 
+# The browser fixtures (Chromium, a live archive, screenshots), for every folder of tests.
+pytest_plugins = ["tests.plugins.browser"]
+
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 SEED = {
     "000": "000_e0ae1ab68611c2eb.txt",

@@ -19,6 +19,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from tests.factories import PASSWORD, superuser
+
 ROOT = Path(__file__).resolve().parents[1]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -149,12 +151,10 @@ def test_search_page_has_no_inline_style(client):
 
 # Login throttling
 
-PASSWORD = "a-long-test-password"
-
 
 @pytest.fixture
 def curator(django_user_model):
-    return django_user_model.objects.create_superuser("curator", "", PASSWORD)
+    return superuser("curator")
 
 
 def log_in(client, username, password, address="127.0.0.1"):
@@ -179,7 +179,7 @@ def test_five_wrong_passwords_lock_the_account_out(client, curator):
 
 @pytest.mark.django_db
 def test_the_lockout_is_for_that_user_from_that_address(client, curator, django_user_model):
-    django_user_model.objects.create_superuser("editor", "", PASSWORD)
+    superuser("editor")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         log_in(client, "curator", "wrong password")
     # Another user from the same address,

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from archive.models import Document, Passage
 from tests.conftest import SLUGS
+from tests.factories import superuser
 from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
@@ -139,7 +140,7 @@ def test_an_annotation_form_opened_from_a_passage_does_not_leak_to_another_curat
     add = reverse("admin:annotations_annotation_add")
     opened = curator.get(add, {"passage": passage.pk}).content.decode()
     assert passage.text[:60] in opened
-    other = django_user_model.objects.create_superuser("other", password="x")
+    other = superuser("other")
     client.force_login(other)
     fresh = client.get(add).content.decode()
     assert passage.text[:60] not in fresh

@@ -8,8 +8,6 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Permission
-from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -22,6 +20,7 @@ from archive.models import (
     PassageAlias,
 )
 from tests.conftest import SLUGS
+from tests.factories import staff
 from tests.helpers import form_data, index_differences
 
 pytestmark = pytest.mark.django_db
@@ -54,32 +53,16 @@ def custom_url_names(model, model_admin):
     ]
 
 
-def staff_user(django_user_model, username, actions):
-    user = django_user_model.objects.create_user(username, password="x", is_staff=True)
-    # The registered models and the archive's others (edited inline, like a concept's labels).
-    models = {
-        *admin.site._registry,
-        *(m for a in OWN_APPS for m in apps.get_app_config(a).get_models()),
-    }
-    types = [ContentType.objects.get_for_model(model) for model in models]
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__in=types, codename__regex=rf"^({'|'.join(actions)})_"
-        )
-    )
-    return user
-
-
 @pytest.fixture
-def viewer(client, django_user_model):
+def viewer(client, db):
     """Staff who may look at everything in the admin and change nothing."""
-    client.force_login(staff_user(django_user_model, "viewer", ["view"]))
+    client.force_login(staff("viewer", ["view"]))
     return client
 
 
 @pytest.fixture
-def curator_user(django_user_model):
-    return staff_user(django_user_model, "curator", ["view", "add", "change", "delete"])
+def curator_user(db):
+    return staff("curator", ["view", "add", "change", "delete"])
 
 
 @pytest.fixture

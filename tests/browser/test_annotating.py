@@ -1,21 +1,21 @@
 """A curator annotates words by selecting them in the admin; readers see the note."""
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from annotations.models import Annotation
 from archive.models import Passage
 from tests.conftest import SLUGS
+from tests.factories import PASSWORD, superuser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, base):
-    User.objects.create_superuser("curator", "", "a-long-test-password")
+    superuser("curator")
     page.goto(f"{base}/admin/login/")
     page.get_by_label("Username").fill("curator")
-    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
 

@@ -1,12 +1,12 @@
 """Every kind of page works under the Content-Security-Policy: nothing on it is blocked."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from archive.models import Passage
 from tests.conftest import SLUGS
+from tests.factories import PASSWORD, superuser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,10 +62,10 @@ def test_reader_pages_pass_the_policy(csp_page, archive_url, private_index, shot
 
 
 def test_admin_pages_pass_the_policy(csp_page, archive_url, shot):
-    User.objects.create_superuser("curator", "", "a-long-test-password")
+    superuser("curator")
     assert visit(csp_page, f"{archive_url}/admin/login/") == []
     csp_page.get_by_label("Username").fill("curator")
-    csp_page.get_by_label("Password").fill("a-long-test-password")
+    csp_page.get_by_label("Password").fill(PASSWORD)
     csp_page.get_by_role("button", name="Log in").click()
     expect(csp_page.locator("#site-name")).to_be_visible()
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.browser.conftest import archive_url, browser_type_launch_args, shot  # noqa: F401
 from tests.conftest import slow_tests_wanted, use_index
 from tests.reliability import stack
 

@@ -16,7 +16,6 @@ import time
 from collections import Counter
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connections, transaction
 from django.test import Client
 
@@ -28,6 +27,7 @@ from search.consistency import compare
 from search.indexing import drain_if_free
 from search.locking import writer_lock
 from tests.conftest import SLUGS
+from tests.factories import superuser
 from tests.reliability import stack
 
 pytestmark = [
@@ -267,7 +267,7 @@ def hits(client, q: str) -> int:
 
 def test_writers_readers_and_the_worker_at_once_lose_nothing(live_data):
     data_dir = live_data
-    user = get_user_model().objects.create_superuser("reliability", "r@example.org", "x" * 20)
+    user = superuser("reliability")
     worker = stack.start(data_dir, "index_worker", "--interval", "0.1")
     try:
         stack.wait_until(worker_holds_lock, timeout=30, what="the index worker to start")

@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.db import transaction
 
 from annotations.models import Annotation, AnnotationStatus
@@ -28,6 +27,7 @@ from archive.ingest.catalogue import Catalogue
 from archive.ingest.importer import import_paths
 from archive.models import Concept, ConceptLabel, Document
 from archive.signals import announce_thesaurus_changed
+from tests.factories import PASSWORD, superuser
 
 pytestmark = [
     pytest.mark.reliability,
@@ -122,7 +122,7 @@ def stored_payloads(archive_url, tmp_path, monkeypatch):
     Document.objects.filter(pk=document.pk).update(source_url="javascript:window.__xss=1")
     document.refresh_from_db()
     passage = document.passages.order_by("n").first()
-    curator = User.objects.create_superuser("curator", "", "a-long-test-password")
+    curator = superuser("curator")
     note = save_annotation(
         Annotation(
             passage=passage,
@@ -185,7 +185,7 @@ def pages(base: str, stored) -> list[str]:
 def log_in(page, base):
     page.goto(f"{base}/admin/login/")
     page.get_by_label("Username").fill("curator")
-    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{base}/admin/")
 
