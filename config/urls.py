@@ -1,11 +1,17 @@
 """The archive's URLs: the reader, the API and the admin (see DESIGN.md for the contract)."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from api.api import api
 
 urlpatterns = [
+    # The notes' admin pages moved with their app; curators' bookmarks keep working.
+    re_path(
+        r"^admin/archive/(?P<model>annotation|annotationchange)/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/annotations/%(model)s/%(rest)s", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("search.urls")),

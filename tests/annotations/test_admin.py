@@ -83,3 +83,10 @@ def test_a_curators_correction_of_the_text_moves_the_notes_on_it(admin_client):
     assert note.anchor_status == AnchorStatus.MOVED
     assert passage.text[note.start : note.end] == "a mutual security pact"
     assert AnnotationChange.objects.filter(annotation=note, action="reanchored").exists()
+
+
+def test_the_notes_former_admin_addresses_lead_to_their_new_ones(admin_client):
+    response = admin_client.get("/admin/archive/annotation/?status__exact=draft")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/annotations/annotation/?status__exact=draft"
+    assert admin_client.get(response["Location"]).status_code == 200
