@@ -124,6 +124,29 @@ def split_words(text: str) -> list[str]:
     return _WORDS.findall(text)
 
 
+def words_at(text: str) -> list[tuple[int, int, str]]:
+    """Each word of a text as (start, end, the word as written)."""
+    return [(m.start(), m.end(), m.group()) for m in _WORDS.finditer(text)]
+
+
+def base_language(code: str) -> str:
+    """The base language of a code: "hr-HR" → "hr"."""
+    return (code or "").replace("_", "-").split("-")[0].lower()
+
+
+def terms(text: str, code: str, mode: str = "query") -> list[str]:
+    """The search terms of `text` in language `code`: folded words, or where the language is
+    stemmed, their folded stems (a query's one form of each word; at indexing, every form).
+    The search engines' analyzers produce exactly these (tests check it on the seed corpus)."""
+    words = split_words(text)
+    algorithm = SNOWBALL_ALGORITHMS.get(base_language(code))
+    if algorithm is None:
+        return [fold(word) for word in words]
+    if mode == "query":
+        return [query_form(algorithm, word) for word in words]
+    return [form for word in words for form in index_forms(algorithm, word)]
+
+
 def _stops(words: str) -> frozenset[str]:
     return frozenset(fold(w) for w in words.split())
 

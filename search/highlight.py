@@ -3,8 +3,7 @@
 import re
 from html import escape
 
-from archive.text import SNOWBALL_ALGORITHMS, index_forms
-from search.analysis import FOLDED_ANALYZER, analyzer_language
+from archive.text import SNOWBALL_ALGORITHMS, base_language, fold, index_forms, words_at
 
 ELLIPSIS = "…"
 # How many first letters of a word its stems keep, per Snowball algorithm.
@@ -19,19 +18,19 @@ def matches(text: str, terms: set[str], code: str) -> list[tuple[int, int]]:
     keep a word's first two letters, or its first one where Serbian respells "ije" as "e"
     (checked over the seed corpus in the tests), and stemming every word of twenty passages was
     most of a search's time."""
-    algorithm = SNOWBALL_ALGORITHMS.get(analyzer_language(code))
+    algorithm = SNOWBALL_ALGORITHMS.get(base_language(code))
     kept = KEPT_LETTERS.get(algorithm, 0)
     heads = {t[:kept] for t in terms} | {t for t in terms if len(t) < kept}
     spans = []
-    for t in FOLDED_ANALYZER(text, chars=True, mode="index"):
-        folded = t.text
+    for start, end, word in words_at(text):
+        folded = fold(word)
         stemmable = algorithm and (
             folded[:kept] in heads or folded[: kept - 1] in heads or not folded.isascii()
         )
         if folded in terms or (
-            stemmable and any(form in terms for form in index_forms(algorithm, t.unfolded))
+            stemmable and any(form in terms for form in index_forms(algorithm, word))
         ):
-            spans.append((t.startchar, t.endchar))
+            spans.append((start, end))
     return spans
 
 

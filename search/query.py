@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from archive.concepts.thesaurus import Thesaurus
 from archive.text import SNOWBALL_ALGORITHMS, fold, index_forms, split_words
 from search import plan
-from search.analysis import FOLDED_ANALYZER, analyze
 from search.search_indexes import STEMMED_FIELDS
 
 MAX_QUERY_CHARS = 500
@@ -56,7 +55,7 @@ class ParsedQuery:
 
 
 def has_words(text: str) -> bool:
-    return bool(analyze(text, "", mode="query"))
+    return bool(split_words(text))
 
 
 def read_token(token: str) -> Clause | None:
@@ -166,7 +165,7 @@ def terms_query(
 
 
 def folded_terms(text: str) -> list[str]:
-    return [t.text for t in FOLDED_ANALYZER(text, mode="query")]
+    return [fold(word) for word in split_words(text)]
 
 
 def text_query(text: str, *, exact_only: bool = False, boost: float = 1.0) -> plan.Plan | None:

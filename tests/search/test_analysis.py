@@ -9,7 +9,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.qparser import QueryParser
 
 from archive.text import STOP_WORDS, WORD_PATTERN, fold, index_forms
-from search.analysis import (
+from search.engine.whoosh.analysis import (
     FOLDED_ANALYZER,
     LANGUAGE_ANALYZERS,
     analyze,
@@ -227,3 +227,18 @@ def test_schema_with_the_analyzers_pickles_and_searches():
         ]:
             parsed = QueryParser(field, index.schema).parse(query)
             assert len(searcher.search(parsed)) == 1, parsed
+
+
+@pytest.mark.parametrize("code", ["en", "ro", "hr", "de", "hr-HR", ""])
+def test_the_archives_terms_are_what_the_index_analyzers_make(code):
+    from archive.text import terms, words_at
+    from tests.conftest import SEED
+
+    for key in SEED:
+        text = seed_text(key)
+        for mode in ("query", "index"):
+            assert terms(text, code, mode) == analyze(text, code, mode=mode), (key, code, mode)
+        tokens = FOLDED_ANALYZER(text, chars=True, mode="index")
+        assert [(s, e, fold(w)) for s, e, w in words_at(text)] == [
+            (t.startchar, t.endchar, t.text) for t in tokens
+        ]

@@ -2,7 +2,7 @@
 
 import re
 
-from search.analysis import FOLDED_ANALYZER, analyzer_for
+from search.engine.whoosh.analysis import FOLDED_ANALYZER, analyzer_for
 from search.highlight import mark, matches
 from tests.conftest import seed_text
 from tests.search.test_analysis import corpus_sentence

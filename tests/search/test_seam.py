@@ -8,12 +8,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # The archive's own code; tests and benchmarks may look below the seam (bench/ measures Whoosh).
 PACKAGES = ("archive", "search", "config", "annotations", "api")
 WHOOSH_ENGINE = "search/engine/whoosh/"
-ALLOWED_WHOOSH = {
-    # The Whoosh analyzers, built on archive.text's folding and stems: the schema uses them, and
-    # query building and highlighting run them to see a text's terms as the index does. Moving
-    # them below the seam means giving those two the same terms straight from archive.text.
-    "search/analysis.py",
-}
+ALLOWED_WHOOSH: set[str] = set()
 
 
 def sources():

@@ -22,9 +22,9 @@ from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.idsets import DocIdSet
 
-from search.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS
 from search.engine import Engine, IndexHit, Results
 from search.engine.whoosh import building
+from search.engine.whoosh.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS
 from search.engine.whoosh.compile import compile_plan
 from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
 from search.engine.whoosh.facets import FacetArrays

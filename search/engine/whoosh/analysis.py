@@ -1,9 +1,17 @@
-"""Whoosh analyzers for full-text search, built on the archive's text functions (folding,
-word splitting, Snowball stems): one map from language code to analyzer, with a fallback."""
+"""Whoosh analyzers for the index, built on the archive's text functions (folding, word
+splitting, Snowball stems): one map from language code to analyzer, with a fallback. They
+produce `archive.text.terms`, which is what the code above the engine seam uses."""
 
 from whoosh.analysis import CompositeAnalyzer, Filter, RegexTokenizer
 
-from archive.text import SNOWBALL_ALGORITHMS, WORD_PATTERN, fold, index_forms, query_form
+from archive.text import (
+    SNOWBALL_ALGORITHMS,
+    WORD_PATTERN,
+    base_language,
+    fold,
+    index_forms,
+    query_form,
+)
 
 
 class FoldingFilter(Filter):
@@ -65,14 +73,9 @@ LANGUAGE_ANALYZERS: dict[str, CompositeAnalyzer] = {
 }
 
 
-def analyzer_language(code: str) -> str:
-    """The base language of a code: "hr-HR" → "hr"."""
-    return (code or "").replace("_", "-").split("-")[0].lower()
-
-
 def analyzer_for(code: str) -> CompositeAnalyzer:
     """Analyzer for language `code` ("ro", "hr-HR"); the folded analyzer if we do not stem it."""
-    return LANGUAGE_ANALYZERS.get(analyzer_language(code), FOLDED_ANALYZER)
+    return LANGUAGE_ANALYZERS.get(base_language(code), FOLDED_ANALYZER)
 
 
 def analyze(text: str, code: str, mode: str = "query") -> list[str]:
