@@ -16,10 +16,10 @@ MAX_WORDS = 400
 TOKEN_TARGET_WORDS = 160
 
 # A sentence ends at . ! ? … (and any closing quote or bracket) followed by a space and a
-# capital, a digit or an opening quote. Initials ("Samuel N. Harper") and common abbreviations
-# are not sentence ends.
+# capital (Romanian Ș and Ț as well as the legacy Ş and Ţ), a digit or an opening quote.
+# Initials ("Samuel N. Harper") and common abbreviations are not sentence ends.
 SENTENCE_END_RE = re.compile(
-    r"(?<=[.!?…])(?P<closers>[\"'”“»)\]]*)\s+(?=[\"'„“«(]?[A-ZÀ-ÖØ-ÞĀ-ž\d])"
+    r"(?<=[.!?…])(?P<closers>[\"'”“»)\]]*)\s+(?=[\"'„“«(]?[A-ZÀ-ÖØ-ÞĀ-žȘȚ\d])"
 )
 NOT_AN_END_RE = re.compile(
     r"(?:\b[A-ZČĆŠŽĐȘȚĂÂÎ]\.|\b(?:dr|mr|mrs|st|sv|npr|tzv|tj|god|br|str|sl|itd|oct|nov|dec"

@@ -71,3 +71,9 @@ def test_a_sentence_longer_than_the_limit_is_cut_between_words():
     parts = segment([Block(monster)])
     assert all(count_words(p.text) <= MAX_WORDS for p in parts)
     assert sum(count_words(p.text) for p in parts) == 900
+
+
+def test_a_romanian_sentence_may_begin_with_s_or_t_comma_below_as_with_the_legacy_cedilla():
+    modern = "Tratatul a fost semnat în 1939. Ștefan a plecat la Berlin. Țara a răspuns."
+    legacy = modern.replace("Ș", "Ş").replace("Ț", "Ţ")
+    assert len(split_sentences(modern)) == len(split_sentences(legacy)) == 3
