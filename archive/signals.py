@@ -12,8 +12,9 @@ passages_changed = Signal()
 # old text looks for them in the new.
 passage_revised = Signal()
 
-# Sent inside the transaction that changes the thesaurus (concepts or labels): tags need
-# recomputing.
+# Sent inside the transaction that changes the thesaurus (concepts or labels), once the
+# re-tagging it needs is recorded: a change calls `archive.concepts.tagging.request_retag`,
+# which records the request and sends this (the search app then runs the writer after commit).
 thesaurus_changed = Signal()
 
 
@@ -25,5 +26,6 @@ def announce_passages_changed(passage_ids) -> None:
 
 
 def announce_thesaurus_changed() -> None:
-    """Tell listeners, within the current transaction, that the thesaurus changed."""
+    """Tell listeners, within the current transaction, that the thesaurus changed (called by
+    `request_retag`, which first records the re-tagging; on its own it re-tags nothing)."""
     thesaurus_changed.send(sender=None)

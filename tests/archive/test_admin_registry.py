@@ -20,11 +20,10 @@ from archive.models import (
     PassageAlias,
 )
 from tests.conftest import SLUGS
-from tests.factories import staff
+from tests.factories import OWN_APPS, staff
 from tests.helpers import form_data, index_differences
 
 pytestmark = pytest.mark.django_db
-OWN_APPS = ("archive", "annotations", "search")
 STANDARD_VIEWS = ("changelist", "add", "history", "delete", "change")
 
 

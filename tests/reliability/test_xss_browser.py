@@ -23,10 +23,10 @@ from django.db import transaction
 
 from annotations.models import Annotation, AnnotationStatus
 from annotations.services import save_annotation
+from archive.concepts.tagging import request_retag
 from archive.ingest.catalogue import Catalogue
 from archive.ingest.importer import import_paths
 from archive.models import Concept, ConceptLabel, Document
-from archive.signals import announce_thesaurus_changed
 from tests.factories import PASSWORD, superuser
 
 pytestmark = [
@@ -137,7 +137,7 @@ def stored_payloads(archive_url, tmp_path, monkeypatch):
         concept = Concept.objects.create(slug="xss-probe", kind="term", note=BLOB)
         ConceptLabel.objects.create(concept=concept, language="en", text=SHORT, preferred=True)
         ConceptLabel.objects.create(concept=concept, language="en", text=MARK)
-        announce_thesaurus_changed()
+        request_retag()
     # A second revision, so the permalink can show the first one with a diff.
     with transaction.atomic():
         passage.revise(passage.text + f" {PAYLOADS[11]}", reason="edit")
