@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= 10k
 
-.PHONY: help install setup run serve test test-postgres test-reliability lint format bench bench-load browser clean
+.PHONY: help install setup run serve test test-postgres test-reliability lint format bench bench-load browser clean node
 
 help:
 	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/"
@@ -27,6 +27,16 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 	@touch $@
 
 install: $(INSTALLED)
+
+# The ecosystem's own clients the tests check against (citeproc-js, citation-js, axe-core, the Nu
+# HTML Checker), pinned by package-lock.json; no install scripts run (vnu-jar's would download a
+# Java the machine already has).
+NODE_INSTALLED := node_modules/.installed
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+node: $(NODE_INSTALLED)
 
 setup: install
 	$(BIN)/python manage.py migrate --noinput
@@ -59,7 +69,7 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 		echo "Chromium could not be installed: browser tests will be skipped."
 
-test: install browser lint
+test: install node browser lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest
 	@$(MAKE) --no-print-directory test-postgres
@@ -77,7 +87,7 @@ bench: install
 # Slow reliability tests: concurrent writers during searches, a killed worker, rebuild under load,
 # fresh fuzzing, the stored-XSS corpus in Chromium, and the other slow tests (the fast evaluation
 # against Whoosh's matchers on 10 000 passages); make test runs the fast ones.
-test-reliability: install browser
+test-reliability: install node browser
 	$(BIN)/python -m pytest -m "reliability or slow"
 
 LOAD_SECONDS ?= 60
@@ -88,4 +98,4 @@ bench-load: install
 	$(BIN)/python -m bench.load --seconds $(LOAD_SECONDS) --users $(LOAD_USERS)
 
 clean:
-	rm -rf data test-results
+	rm -rf data test-results node_modules
