@@ -23,6 +23,14 @@ class Motivation(models.TextChoices):
     TAGGING = "tagging", _("Tags only")
 
 
+class AgentType(models.TextChoices):
+    """What made a note, in the Web Annotation model's classes of agent."""
+
+    PERSON = "Person", _("Person")
+    ORGANIZATION = "Organization", _("Organisation")
+    SOFTWARE = "Software", _("Software")
+
+
 class AnnotationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     REVIEW = "review", _("Awaiting review")
@@ -142,6 +150,22 @@ class Annotation(models.Model):
         related_name="annotations",
         verbose_name=_("creator"),
     )
+    # Who made a note that came from elsewhere, when they are not an account of this archive.
+    creator_name = models.CharField(
+        _("creator's name"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a note by someone with no account here, as the imported file names them."),
+    )
+    creator_type = models.CharField(
+        _("kind of creator"), max_length=20, choices=AgentType.choices, blank=True
+    )
+    creator_iri = models.CharField(
+        _("creator's identifier"),
+        max_length=500,
+        blank=True,
+        help_text=_("The IRI the imported file gives the creator, kept for the export."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
@@ -178,6 +202,14 @@ class Annotation(models.Model):
             and self.anchor_status != AnchorStatus.ORPHANED
             and self.passage.readable
         )
+
+    @property
+    def creator_display_name(self) -> str:
+        """Who made the note, as readers see it: the account's full name or the name an import
+        kept, never a login; empty when the archive's curators stand for it."""
+        if self.creator:
+            return self.creator.get_full_name()
+        return self.creator_name
 
     @property
     def tag_list(self) -> list[str]:
