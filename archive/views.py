@@ -4,6 +4,7 @@ from django.db.models import Count, Sum
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from archive.citation import passage_citation
@@ -68,7 +69,9 @@ def document_detail(request, slug):
             "passages": passages,
             "withdrawn": document.passages.filter(withdrawn=True).order_by("n"),
             "metadata": document_metadata(
-                document, request.build_absolute_uri(document.get_absolute_url())
+                document,
+                request.build_absolute_uri(document.get_absolute_url()),
+                language=get_language(),
             ),
         },
     )
@@ -93,6 +96,8 @@ def passage_detail(request, slug, n):
     page_url = cited.url(request.build_absolute_uri)
     # Notes are anchored to the current text: an earlier revision is shown without them.
     notes = [] if shown else list(passage.annotations.readable().with_links())
+    # One language for the whole citation: the reader's interface language.
+    language = get_language()
     return render(
         request,
         "archive/passage_detail.html",
@@ -109,9 +114,13 @@ def passage_detail(request, slug, n):
             "notes": notes,
             "alias": alias,
             "canonical_url": request.build_absolute_uri(passage.get_absolute_url()),
-            "citation": passage_citation(passage, page_url, revision=cited.number),
+            "citation": passage_citation(
+                passage, page_url, revision=cited.number, language=language
+            ),
             "revision": shown.number if shown else None,
-            "metadata": passage_metadata(passage, page_url, revision=cited.number),
+            "metadata": passage_metadata(
+                passage, page_url, revision=cited.number, language=language
+            ),
             "previous": previous,
             "next": next_,
         },
