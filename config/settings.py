@@ -196,6 +196,8 @@ if BEHIND_PLAIN_HTTP:
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("hr", "Hrvatski"), ("ro", "Română")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers as each language writes them; config/formats/ changes only what differs.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -325,7 +325,8 @@ def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
 def for_reader(outcome: SearchOutcome, thesaurus, titles) -> SearchOutcome:
     """The outcome with facet labels and notices in the reader's interface language (a copy:
     the cached outcome is shared by readers of every language, so it holds none of them)."""
-    notices = [*outcome.notices, str(INDEX_UNBUILT)] if outcome.index_unbuilt else outcome.notices
+    notices = [*outcome.notices, INDEX_UNBUILT] if outcome.index_unbuilt else outcome.notices
+    notices = [str(notice) for notice in notices]
     return dataclasses.replace(
         outcome, facets=labelled(outcome.facets, thesaurus, titles), notices=notices
     )

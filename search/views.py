@@ -4,6 +4,7 @@ import dataclasses
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from search.facets import BY_NAME
@@ -42,7 +43,11 @@ def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
 
 
 def form_errors(form) -> list[str]:
-    return [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+    """Each refused parameter by its label, with the reasons, in the interface language."""
+    return [
+        f"{form[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+        for name, errors in form.errors.items()
+    ]
 
 
 @require_safe
@@ -62,7 +67,7 @@ def search_page(request):
     try:
         outcome = search_passages(form, request.build_absolute_uri)
     except PageOutOfRange as error:
-        raise Http404("There is no such page of results.") from error
+        raise Http404(_("There is no such page of results.")) from error
     expand_off = request.GET.copy()
     expand_off["expand"] = "0"
     outcome = with_links(request, outcome)
