@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -186,7 +187,7 @@ def labelled(facets: dict[str, list[dict]], thesaurus, titles) -> dict[str, list
         "language": lambda v: languages.get(v, v),
         "document": lambda v: titles.get(v, v),
         "year": str,
-        "concept": lambda v: next(iter(thesaurus.preferred_labels(v)), v),
+        "concept": lambda v: thesaurus.preferred_label(v, get_language() or "en"),
         "annotated": lambda v: NOTE_LABELS.get(v, v),
         "note_tag": str,
     }
