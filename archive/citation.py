@@ -23,13 +23,13 @@ ARCHIVE_NAME = _("Soviet–German Relations Archive")
 # The words a citation is made of. A citation is written in a language only when all of them are
 # translated into it, so that no citation mixes two languages (see citation_language).
 PASSAGE_TITLE = gettext_noop("Passage %(n)s")
-LOCATOR = gettext_noop("“%(document)s,” passage %(n)s")
-LOCATOR_IN_SECTION = gettext_noop("“%(document)s,” passage %(n)s (“%(section)s”)")
+# The quotation marks and their punctuation are the language's own.
+LOCATOR = gettext_noop("“%(title)s,” passage %(n)s")
+IN_SECTION = gettext_noop("(“%(section)s”)")
 SOURCE_REVISION_SHORT = gettext_noop("revision %(revision)s")
 SOURCE_REVISION = gettext_noop("Source revision %(revision)s")
 REFERENCE = gettext_noop("%(archive)s, reference %(ref)s")
 TEXT_REVISION = gettext_noop("text revision %(n)s")
-TEXT_REVISION_OF = gettext_noop("text revision %(n)s of %(date)s")
 QUOTING = gettext_noop("quoting “%(quote)s”")
 QUOTED = gettext_noop("Quoted: “%(quote)s”")
 ACCESSED = gettext_noop("accessed %(date)s")
@@ -37,12 +37,11 @@ ACCESSED_SENTENCE = gettext_noop("Accessed %(date)s")
 CITATION_WORDS = (
     PASSAGE_TITLE,
     LOCATOR,
-    LOCATOR_IN_SECTION,
+    IN_SECTION,
     SOURCE_REVISION_SHORT,
     SOURCE_REVISION,
     REFERENCE,
     TEXT_REVISION,
-    TEXT_REVISION_OF,
     QUOTING,
     QUOTED,
     ACCESSED,
@@ -50,11 +49,6 @@ CITATION_WORDS = (
     "Soviet–German Relations Archive",
 )
 FALLBACK_LANGUAGE = "en"
-# How each language writes a day in running text: Croatian with the month in the genitive and
-# ordinal full stops (Django's E is that form), Romanian with the month in lower case (Django's
-# catalogue capitalises it, as Romanian does not).
-DAY_FORMATS = {"hr": "j. E Y.", "ro": "j F Y", "en": "j F Y"}
-LOWER_CASE_MONTHS = {"ro"}
 # biblatex hyphenates and localises by a babel language name.
 BABEL_NAMES = {
     "hr": "croatian",
@@ -104,11 +98,10 @@ def citation_language(requested: str | None) -> str:
 
 
 def citation_day(day: date, language: str) -> str:
-    """A day as a citation in that language writes it: 1 December 2026, 1. prosinca 2026.,
-    1 decembrie 2026."""
+    """A day as that language writes it in running text (its DATE_FORMAT, config/formats/ and
+    the catalogues' month names): 1 December 2026, 1. prosinca 2026., 1 decembrie 2026."""
     with translation.override(language):
-        written = date_format(day, DAY_FORMATS.get(language, DAY_FORMATS[FALLBACK_LANGUAGE]))
-    return written.lower() if language in LOWER_CASE_MONTHS else written
+        return date_format(day)
 
 
 def date_parts(text: str) -> list[int]:
@@ -218,13 +211,9 @@ class Cited:
         """The archive, the reference and the text revision: what finds this exact text again."""
         reference = self.words(REFERENCE, archive=self.archive, ref=self.passage.ref)
         if self.revision:
+            reference += ", " + self.words(TEXT_REVISION, n=self.revision)
             if self.revised_on:
-                revision = self.words(
-                    TEXT_REVISION_OF, n=self.revision, date=self.day(self.revised_on)
-                )
-            else:
-                revision = self.words(TEXT_REVISION, n=self.revision)
-            reference += ", " + revision
+                reference += f" ({self.day(self.revised_on)})"
         return reference
 
     def note(self, *, with_access: bool = False) -> str:
@@ -280,8 +269,10 @@ def passage_citation(passage: Passage, url: str, **options: Unpack[CiteOptions])
     cited = cite(passage, url, **options)
     document = cited.document
     parts = [f"{document.author},"] if document.author else []
-    values = {"document": document.display_title, "n": passage.n, "section": cited.section}
-    parts.append(cited.words(LOCATOR_IN_SECTION if cited.section else LOCATOR, **values) + ".")
+    locator = cited.words(LOCATOR, title=document.display_title, n=passage.n)
+    if cited.section:
+        locator += " " + cited.words(IN_SECTION, section=cited.section)
+    parts.append(f"{locator}.")
     source_revision = (
         cited.words(SOURCE_REVISION_SHORT, revision=document.source_revision)
         if document.source_revision

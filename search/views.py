@@ -4,8 +4,10 @@ import dataclasses
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from archive.models import Document
 from search.facets import BY_NAME
 from search.forms import SearchForm
 from search.service import PageOutOfRange, SearchOutcome, search_passages
@@ -32,17 +34,31 @@ def toggled(params, name: str, value: str) -> str:
 
 
 def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
-    """The outcome with every facet row given the link that switches it on or off (a copy: the
-    outcome itself may be shared through the result cache)."""
+    """The outcome with every facet row given the link that switches it on or off, and a
+    document's row the language of its title (a copy: the outcome itself may be shared through
+    the result cache)."""
+    slugs = [row["value"] for row in outcome.facets.get("document", [])]
+    languages = dict(Document.objects.filter(slug__in=slugs).values_list("slug", "language"))
     facets = {
-        facet: [{**row, "toggle": toggled(request.GET, facet, row["value"])} for row in rows]
+        facet: [
+            {
+                **row,
+                "toggle": toggled(request.GET, facet, row["value"]),
+                "lang": languages.get(row["value"]) if facet == "document" else None,
+            }
+            for row in rows
+        ]
         for facet, rows in outcome.facets.items()
     }
     return dataclasses.replace(outcome, facets=facets)
 
 
 def form_errors(form) -> list[str]:
-    return [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+    """Each refused parameter by its label, with the reasons, in the interface language."""
+    return [
+        f"{form[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+        for name, errors in form.errors.items()
+    ]
 
 
 @require_safe
@@ -62,7 +78,7 @@ def search_page(request):
     try:
         outcome = search_passages(form, request.build_absolute_uri)
     except PageOutOfRange as error:
-        raise Http404("There is no such page of results.") from error
+        raise Http404(_("There is no such page of results.")) from error
     expand_off = request.GET.copy()
     expand_off["expand"] = "0"
     outcome = with_links(request, outcome)

@@ -168,7 +168,7 @@ def test_plain_citation_names_the_document_passage_revision_url_and_access_date(
     assert citation.startswith("“Relațiile sovieto-germane (1918–1941),” passage 5.")
     assert "Wikipedia (ro), revision 15759133." in citation
     # The archive that holds it is named, with the reference that finds the text again.
-    assert f"Soviet–German Relations Archive, reference {SLUGS['001']}:5, text revision 1 of " in (
+    assert f"Soviet–German Relations Archive, reference {SLUGS['001']}:5, text revision 1 (" in (
         citation
     )
     assert citation.endswith(f"{URL} (accessed 1 May 2025).")
@@ -204,7 +204,7 @@ def test_bibtex_entry_is_read_by_bibtexparser(romanian):
     # reference and the access date are in it.
     assert entry["language"] == "romanian"
     assert entry["note"].startswith(
-        f"Soviet–German Relations Archive, reference {SLUGS['001']}:5, text revision 1 of "
+        f"Soviet–German Relations Archive, reference {SLUGS['001']}:5, text revision 1 ("
     )
     assert entry["note"].endswith("Accessed 1 May 2025.")
     assert entry["abstract"] == romanian.text
