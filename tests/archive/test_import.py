@@ -317,6 +317,27 @@ def test_a_cedilla_re_export_with_a_renamed_heading_and_a_moved_section_keeps_ev
         assert passage.revisions.filter(number=1, text=before[n].text).exists()
 
 
+def test_a_cedilla_re_export_whose_moved_section_is_renamed_keeps_every_number_and_citation(
+    tmp_path, catalogue, client
+):
+    before = wiki_passages()
+    crisis = numbers_of(CRISIS)
+    renamed = "Criza cehoslovacă din 1938 și Uniunea Sovietică"
+    text = move_section(seed_text("001"), CRISIS, "Note").replace(
+        f"== {CRISIS} ==", f"== {renamed} =="
+    )
+    cedilla = str.maketrans("șțȘȚ", "şţŞŢ")
+    result = reimport(tmp_path, catalogue, "001", text.translate(cedilla))
+    assert result.changes["new"] == result.changes["withdrawn"] == 0
+    after = wiki_passages()
+    assert sorted(after) == sorted(before) and not any(p.withdrawn for p in after.values())
+    assert numbers_of(renamed.translate(cedilla)) == crisis == reading_order()[-3:]
+    for n in after:
+        cited = client.get(f"/documents/{SLUGS['001']}/{n}/cite.txt").content.decode()
+        assert f"{SLUGS['001']}:{n}" in cited
+        assert not client.get(f"/api/documents/{SLUGS['001']}/{n}/").json()["withdrawn"]
+
+
 def test_a_withdrawn_paragraph_that_comes_back_gets_its_number_again(tmp_path, catalogue, client):
     before = wiki_passages()
     [gone] = [n for n, p in before.items() if p.text.startswith("Impactul semnării")]
