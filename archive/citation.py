@@ -231,8 +231,9 @@ class Cited:
 
 
 def full_stop(sentence: str) -> str:
-    """The sentence ending in a full stop, unless it already ends a sentence."""
-    return sentence if sentence.rstrip("”’»)").endswith((".", "!", "?")) else sentence + "."
+    """The sentence ending in a full stop, unless it already ends a sentence (within closing
+    quotes; a full stop inside parentheses, as a Croatian date's, ends only what they hold)."""
+    return sentence if sentence.rstrip("”’»“").endswith((".", "!", "?")) else sentence + "."
 
 
 def cite(

@@ -44,6 +44,8 @@ def test_each_reader_gets_the_citation_wholly_in_their_language(client, language
     text = citation(client, language)
     assert text.endswith(f"({words('accessed %(date)s', language) % {'date': today}}).")
     assert words("Soviet–German Relations Archive", language) in text
+    # Each sentence ends, the reference's too, even after a date that ends in a full stop.
+    assert ") http" not in text
     if language != "en":
         assert not any(word in text for word in ENGLISH)
     else:
