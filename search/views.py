@@ -4,11 +4,15 @@ import dataclasses
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from search.facets import BY_NAME
-from search.forms import SearchForm
+from search.facets import BY_NAME, FACETS
+from search.forms import SearchForm, range_label
 from search.service import PageOutOfRange, SearchOutcome, search_passages
+
+# What the year range is set by in addresses.
+RANGE_PARAMS = ("year_from", "year_to")
 
 
 def bound_form(request) -> SearchForm:
@@ -31,14 +35,66 @@ def toggled(params, name: str, value: str) -> str:
     return "?" + query.urlencode()
 
 
+def year_range_link(params, year: str) -> str:
+    """The query string a histogram bar links to: that year alone; with one year chosen
+    already, the range from it to this one (two clicks make a range); the chosen year again,
+    no range. The range replaces chosen years (`year`), and paging is reset."""
+    query = params.copy()
+    low, high = query.get("year_from"), query.get("year_to")
+    for name in ("year", "page", *RANGE_PARAMS):
+        query.pop(name, None)
+    if low == high == year:
+        return "?" + query.urlencode()
+    if low is not None and low == high and low.isdigit():
+        low, high = sorted([int(low), int(year)])
+    else:
+        low = high = year
+    query["year_from"], query["year_to"] = str(low), str(high)
+    return "?" + query.urlencode()
+
+
+def without(params, *names: str) -> str:
+    query = params.copy()
+    for name in (*names, "page"):
+        query.pop(name, None)
+    return "?" + query.urlencode()
+
+
 def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
-    """The outcome with every facet row given the link that switches it on or off (a copy: the
-    outcome itself may be shared through the result cache)."""
+    """The outcome with every facet row given the link that switches it on or off, and every
+    year of the histogram the link that sets the range (a copy: the outcome itself may be
+    shared through the result cache)."""
     facets = {
         facet: [{**row, "toggle": toggled(request.GET, facet, row["value"])} for row in rows]
         for facet, rows in outcome.facets.items()
     }
+    facets["year"] = [
+        {**row, "toggle": year_range_link(request.GET, row["value"])}
+        for row in facets.get("year", [])
+    ]
     return dataclasses.replace(outcome, facets=facets)
+
+
+def chips(request, form: SearchForm, outcome: SearchOutcome) -> list[dict]:
+    """Every active filter with its label and the link that removes it, whatever the search
+    found: at no results the filters are what a reader has to change."""
+    found = []
+    for facet in FACETS:
+        chosen = form.cleaned_data.get(facet.name)
+        chosen = [chosen] if facet.one_choice and chosen else chosen or []
+        labels = {row["value"]: row["label"] for row in outcome.facets.get(facet.name, [])}
+        for value in map(str, chosen):
+            found.append(
+                {
+                    "label": labels.get(value, value),
+                    "toggle": toggled(request.GET, facet.name, value),
+                }
+            )
+    span = form.year_range()
+    if span is not None:
+        label = _("Years %(range)s") % {"range": range_label(span.low, span.high)}
+        found.append({"label": label, "toggle": without(request.GET, *RANGE_PARAMS)})
+    return found
 
 
 def form_errors(form) -> list[str]:
@@ -72,7 +128,9 @@ def search_page(request):
         {
             "form": form,
             "outcome": outcome,
-            "active": [row for rows in outcome.facets.values() for row in rows if row["selected"]],
+            "active": chips(request, form, outcome),
+            # Thesaurus matches that added no other label have nothing to list.
+            "also_searched": [e for e in outcome.expansions if e.labels],
             "year_max": max((r["count"] for r in outcome.facets.get("year", [])), default=0),
             "expand_off": "?" + expand_off.urlencode(),
         },
