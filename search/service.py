@@ -2,9 +2,11 @@
 
 import dataclasses
 import heapq
+import itertools
 import math
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -355,6 +357,38 @@ def planned(form, thesaurus) -> Planned:
     if query is None and any(filters.values()):
         query = plan.MatchAll()
     return Planned(compiled, query, filters, SORT_FIELDS[data["sort"]])
+
+
+def every_hit(search: Planned, *, cap: int, window: int = 500) -> tuple[int, Iterator[IndexHit]]:
+    """How many passages the search finds, and its first `cap` hits in its order, read from
+    the engine a window at a time (an export streams them without holding them all)."""
+    if search.query is None:
+        return 0, iter(())
+
+    def windows(start: int, total: int) -> Iterator[list[IndexHit]]:
+        while start < min(total, cap):
+            end = min(start + window, cap)
+            found = engine().run(
+                search.query,
+                filters=search.filters,
+                sort=search.sort,
+                start=start,
+                end=end,
+                facets=(),
+            )
+            yield found.hits
+            start = end
+
+    first = engine().run(
+        search.query,
+        filters=search.filters,
+        sort=search.sort,
+        start=0,
+        end=min(window, cap),
+        facets=(),
+    )
+    rest = windows(len(first.hits), first.total)
+    return first.total, itertools.chain(first.hits, itertools.chain.from_iterable(rest))
 
 
 def run_search(form, absolute, thesaurus) -> SearchOutcome:

@@ -2,11 +2,13 @@
 
 import dataclasses
 
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from search.exports import EXPORT_CAP, EXPORTS, exported_hits, passages
 from search.facets import BY_NAME, FACETS
 from search.forms import SearchForm, range_label
 from search.service import PageOutOfRange, SearchOutcome, search_passages
@@ -97,6 +99,18 @@ def chips(request, form: SearchForm, outcome: SearchOutcome) -> list[dict]:
     return found
 
 
+def export_links(request, outcome: SearchOutcome) -> list[dict]:
+    """The whole result set in each export format, with the search's own parameters."""
+    query = request.GET.copy()
+    for name in ("page", "page_size"):
+        query.pop(name, None)
+    params = "?" + query.urlencode()
+    return [
+        {"label": export.label, "url": reverse("search:export", kwargs={"fmt": fmt}) + params}
+        for fmt, export in EXPORTS.items()
+    ]
+
+
 def form_errors(form) -> list[str]:
     return [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
 
@@ -133,5 +147,38 @@ def search_page(request):
             "also_searched": [e for e in outcome.expansions if e.labels],
             "year_max": max((r["count"] for r in outcome.facets.get("year", [])), default=0),
             "expand_off": "?" + expand_off.urlencode(),
+            "exports": export_links(request, outcome),
         },
     )
+
+
+@require_safe
+def export(request, fmt: str):
+    """The whole result set of a search (the search page's parameters) in one format."""
+    chosen = EXPORTS.get(fmt)
+    if chosen is None:
+        raise Http404("No such export format.")
+    form = bound_form(request)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            "\n".join(form_errors(form)) + "\n", content_type="text/plain; charset=utf-8"
+        )
+    total, hits = exported_hits(form)
+    count = min(total, EXPORT_CAP)
+    note = ""
+    if total > count:
+        note = _(
+            "This export holds the first %(count)s of %(total)s passages found; narrow the "
+            "search to export the rest."
+        ) % {"count": count, "total": total}
+    cited = (
+        (passage, request.build_absolute_uri(passage.get_absolute_url()))
+        for passage in passages(hits)
+    )
+    response = StreamingHttpResponse(chosen.write(cited, note), content_type=chosen.content_type)
+    response["Content-Disposition"] = f'attachment; filename="search.{fmt}"'
+    response["X-Result-Count"] = str(total)
+    response["X-Export-Count"] = str(count)
+    if note:
+        response["X-Export-Truncated"] = note
+    return response
