@@ -111,6 +111,15 @@ def export_links(request, outcome: SearchOutcome) -> list[dict]:
     ]
 
 
+def hit_query(request) -> str:
+    """What a hit's link adds to the passage's address: the search (query, filters, page) and,
+    after it, the hit's rank, so that the passage marks the words and leads back and on."""
+    query = request.GET.copy()
+    query.pop("hit", None)
+    params = query.urlencode()
+    return f"?{params}&hit=" if params else "?hit="
+
+
 def form_errors(form) -> list[str]:
     return [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
 
@@ -148,6 +157,7 @@ def search_page(request):
             "year_max": max((r["count"] for r in outcome.facets.get("year", [])), default=0),
             "expand_off": "?" + expand_off.urlencode(),
             "exports": export_links(request, outcome),
+            "hit_query": hit_query(request),
         },
     )
 
