@@ -2,6 +2,7 @@
 the parameters, and the OpenAPI document lists them from it."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from api.errors import BadParameters
@@ -59,7 +60,7 @@ def search(request):
         # Facet labels come in the reader's language (search_passages labels them per request).
         return search_passages(form, request.build_absolute_uri)
     except PageOutOfRange as error:
-        raise Http404("page out of range") from error
+        raise Http404(_("page out of range")) from error
 
 
 def parameters() -> list[dict]:

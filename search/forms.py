@@ -100,10 +100,16 @@ class SearchForm(forms.Form):
     """The query, a field for each facet (`search.facets`), sort and paging."""
 
     q = forms.CharField(label=_("Search"), required=False, strip=True)
-    sort = forms.ChoiceField(choices=SORTS, required=False)
-    page = forms.IntegerField(min_value=1, required=False)
-    page_size = forms.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
-    expand = forms.ChoiceField(choices=[("1", _("on")), ("0", _("off"))], required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
+    page = forms.IntegerField(label=_("Page"), min_value=1, required=False)
+    page_size = forms.IntegerField(
+        label=_("Results per page"), min_value=1, max_value=MAX_PAGE_SIZE, required=False
+    )
+    expand = forms.ChoiceField(
+        label=_("Other names of a concept"),
+        choices=[("1", _("on")), ("0", _("off"))],
+        required=False,
+    )
     # Passages mentioning a year in this range (either end may be left open).
     year_from = year_bound(_("From year"))
     year_to = year_bound(_("To year"))

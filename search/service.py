@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -191,7 +192,7 @@ def labelled(facets: dict[str, list[dict]], thesaurus, titles) -> dict[str, list
         "language": lambda v: languages.get(v, v),
         "document": lambda v: titles.get(v, v),
         "year": str,
-        "concept": lambda v: next(iter(thesaurus.preferred_labels(v)), v),
+        "concept": lambda v: thesaurus.preferred_label(v, get_language() or "en"),
         "annotated": lambda v: NOTE_LABELS.get(v, v),
         "note_tag": str,
     }
@@ -330,7 +331,8 @@ def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
 def for_reader(outcome: SearchOutcome, thesaurus, titles) -> SearchOutcome:
     """The outcome with facet labels and notices in the reader's interface language (a copy:
     the cached outcome is shared by readers of every language, so it holds none of them)."""
-    notices = [*outcome.notices, str(INDEX_UNBUILT)] if outcome.index_unbuilt else outcome.notices
+    notices = [*outcome.notices, INDEX_UNBUILT] if outcome.index_unbuilt else outcome.notices
+    notices = [str(notice) for notice in notices]
     return dataclasses.replace(
         outcome, facets=labelled(outcome.facets, thesaurus, titles), notices=notices
     )

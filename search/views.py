@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from archive.models import Document
 from search.exports import EXPORT_CAP, EXPORTS, exported_hits, passages
 from search.facets import BY_NAME, FACETS
 from search.forms import SearchForm, range_label
@@ -63,11 +64,20 @@ def without(params, *names: str) -> str:
 
 
 def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
-    """The outcome with every facet row given the link that switches it on or off, and every
-    year of the histogram the link that sets the range (a copy: the outcome itself may be
-    shared through the result cache)."""
+    """The outcome with every facet row given the link that switches it on or off, every year
+    of the histogram the link that sets the range, and a document's row the language of its
+    title (a copy: the outcome itself may be shared through the result cache)."""
+    slugs = [row["value"] for row in outcome.facets.get("document", [])]
+    languages = dict(Document.objects.filter(slug__in=slugs).values_list("slug", "language"))
     facets = {
-        facet: [{**row, "toggle": toggled(request.GET, facet, row["value"])} for row in rows]
+        facet: [
+            {
+                **row,
+                "toggle": toggled(request.GET, facet, row["value"]),
+                "lang": languages.get(row["value"]) if facet == "document" else None,
+            }
+            for row in rows
+        ]
         for facet, rows in outcome.facets.items()
     }
     facets["year"] = [
@@ -84,11 +94,13 @@ def chips(request, form: SearchForm, outcome: SearchOutcome) -> list[dict]:
     for facet in FACETS:
         chosen = form.cleaned_data.get(facet.name)
         chosen = [chosen] if facet.one_choice and chosen else chosen or []
-        labels = {row["value"]: row["label"] for row in outcome.facets.get(facet.name, [])}
+        rows = {row["value"]: row for row in outcome.facets.get(facet.name, [])}
         for value in map(str, chosen):
+            row = rows.get(value, {})
             found.append(
                 {
-                    "label": labels.get(value, value),
+                    "label": row.get("label", value),
+                    "lang": row.get("lang"),
                     "toggle": toggled(request.GET, facet.name, value),
                 }
             )
@@ -121,7 +133,11 @@ def hit_query(request) -> str:
 
 
 def form_errors(form) -> list[str]:
-    return [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+    """Each refused parameter by its label, with the reasons, in the interface language."""
+    return [
+        f"{form[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+        for name, errors in form.errors.items()
+    ]
 
 
 @require_safe
@@ -141,7 +157,7 @@ def search_page(request):
     try:
         outcome = search_passages(form, request.build_absolute_uri)
     except PageOutOfRange as error:
-        raise Http404("There is no such page of results.") from error
+        raise Http404(_("There is no such page of results.")) from error
     expand_off = request.GET.copy()
     expand_off["expand"] = "0"
     outcome = with_links(request, outcome)
@@ -167,7 +183,7 @@ def export(request, fmt: str):
     """The whole result set of a search (the search page's parameters) in one format."""
     chosen = EXPORTS.get(fmt)
     if chosen is None:
-        raise Http404("No such export format.")
+        raise Http404(_("No such export format."))
     form = bound_form(request)
     if not form.is_valid():
         return HttpResponseBadRequest(

@@ -60,4 +60,3 @@ def test_also_searched_is_shown_only_with_something_in_it(client, query):
     html = page(client, q=query)
     shown = re.search(r'<p class="expansions">(.*?)</p>', html, re.S)
     assert shown is None or 'class="expansion"' in shown.group(1)
-
