@@ -31,7 +31,7 @@ def test_a_year_range_typed_with_the_keyboard(page, search_url, shot):
     expect(page).to_have_url(re.compile(r"year_from=1939&year_to=1940"))
     expect(page.locator(".chips a", has_text="Years 1939–1940")).to_be_visible()
     assert 0 < found(page) < every
-    expect(page.locator(".histogram a.bar.selected")).to_have_count(2)
+    expect(page.locator(".histogram a[aria-current=true]")).to_have_count(2)
     shot(page, "search-year-range", full_page=False)
 
     # A range that ends before it begins is explained where it can be corrected.
