@@ -22,6 +22,7 @@ from annotations.services import (
     snapshot,
 )
 from archive.admin import PassageAdmin, PassageRevisionInline, log_each
+from archive.admin_search import FoldedSearchMixin
 from archive.models import Passage
 
 ANNOTATE_JS = "annotations/admin_annotate.js"
@@ -237,7 +238,7 @@ class AnnotationChangeInline(admin.TabularInline):
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
+class AnnotationAdmin(FoldedSearchMixin, admin.ModelAdmin):
     form = AnnotationForm
     list_display = [
         "__str__",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from archive.admin_forms import RenameForm, SplitForm
+from archive.admin_search import FoldedSearchMixin
 from archive.aliases import merge_passages, rename_document, split_passage
 from archive.concepts.loading import delete_concepts
 from archive.concepts.tagging import request_retag, tag_passages
@@ -72,7 +73,7 @@ def run_change(request, form, change, success):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "slug",
@@ -295,7 +296,7 @@ class PassageForm(forms.ModelForm):
 
 
 @admin.register(Passage)
-class PassageAdmin(admin.ModelAdmin):
+class PassageAdmin(FoldedSearchMixin, admin.ModelAdmin):
     form = PassageForm
     list_display = [
         "ref_display",
@@ -471,7 +472,7 @@ class ConceptLabelInline(admin.TabularInline):
 
 
 @admin.register(Concept)
-class ConceptAdmin(admin.ModelAdmin):
+class ConceptAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["slug", "kind", "labels_display", "passage_total"]
     list_filter = ["kind", "labels__language"]
     search_fields = ["slug", "labels__text", "note"]
@@ -517,7 +518,7 @@ class ConceptAdmin(admin.ModelAdmin):
 
 
 @admin.register(DocumentAlias)
-class DocumentAliasAdmin(admin.ModelAdmin):
+class DocumentAliasAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["old_slug", "current_slug", "document", "reason", "created_by", "created_at"]
     list_select_related = ["document", "created_by"]
     search_fields = ["old_slug", "document__slug", "document__title", "reason"]
@@ -538,7 +539,7 @@ class DocumentAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(PassageAlias)
-class PassageAliasAdmin(admin.ModelAdmin):
+class PassageAliasAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "now_at", "reason", "created_by", "created_at"]
     list_filter = ["kind", "document"]
     search_fields = ["document__slug", "reason"]
