@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -477,7 +477,9 @@ class ConceptAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_filter = ["kind", "labels__language"]
     search_fields = ["slug", "labels__text", "note"]
     inlines = [ConceptLabelInline]
-    fields = ["slug", "kind", "note"]
+    fields = ["slug", "kind", "note", "tagged_passages"]
+    # How many of its passages a concept's page lists.
+    tagged_shown = 200
 
     def get_queryset(self, request):
         return (
@@ -501,9 +503,37 @@ class ConceptAdmin(FoldedSearchMixin, admin.ModelAdmin):
     def passage_total(self, obj):
         return obj._passages
 
+    @admin.display(description=_("passages mentioning it"))
+    def tagged_passages(self, obj):
+        if not obj.pk:
+            return "—"
+        tags = obj.passage_tags.filter(rejected=False).select_related("passage__document")
+        tags = tags.order_by("passage__document__title", "passage__position", "passage__n")
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> · {}</li>',
+            (
+                (
+                    reverse("admin:archive_passage_change", args=[tag.passage_id]),
+                    tag.passage.ref,
+                    Truncator(tag.passage.text).words(12),
+                )
+                for tag in tags[: self.tagged_shown]
+            ),
+        )
+        total = tags.count()
+        more = total - self.tagged_shown
+        return format_html(
+            '<ul class="tagged-passages">{}</ul>{}',
+            rows or _("None yet."),
+            format_html("<p>{}</p>", _("… and %(count)d more.") % {"count": more})
+            if more > 0
+            else "",
+        )
+
     def get_readonly_fields(self, request, obj=None):
         # The identifier is in readers' search links (`concept=`); it is fixed once it exists.
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = [*super().get_readonly_fields(request, obj), "tagged_passages"]
         return [*fields, "slug"] if obj else fields
 
     def save_related(self, request, form, formsets, change):

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from archive.models import Passage
+from archive.models import Concept, Passage
 from archive.text import fold, folding_pattern
 from tests.conftest import SLUGS
 
@@ -59,3 +59,14 @@ def test_passage_number_help_shows_how_a_passage_is_cited(admin_client):
     text = page.content.decode()
     assert "cited as document-slug:number" in text
     assert "cited as :." not in re.sub(r"<[^>]+>", "", text)
+
+
+def test_a_concepts_page_lists_and_links_its_passages(admin_client):
+    concept = Concept.objects.get(slug="molotov-ribbentrop-pact")
+    tagged = Passage.objects.filter(concept_tags__concept=concept, concept_tags__rejected=False)
+    assert tagged.exists()
+    page = admin_client.get(reverse("admin:archive_concept_change", args=[concept.pk]))
+    text = page.content.decode()
+    for passage in tagged:
+        assert reverse("admin:archive_passage_change", args=[passage.pk]) in text
+        assert passage.ref in text
