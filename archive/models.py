@@ -7,8 +7,10 @@ from django.db import models, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from archive.concepts.thesaurus import preferred_label
 from archive.signals import announce_passages_changed, passage_revised
 from archive.text import count_words, years_mentioned
 
@@ -428,15 +430,13 @@ class Concept(models.Model):
         verbose_name_plural = _("concepts")
 
     def __str__(self):
-        return self.label()
+        # Named in the interface language wherever the concept is shown (admin, notes).
+        return self.label(get_language() or "en")
 
     def label(self, language: str = "en") -> str:
         """The preferred label in a language, else the English one, else any."""
-        labels = sorted(
-            (lab for lab in self.labels.all() if lab.preferred),
-            key=lambda lab: (lab.language != language, lab.language != "en"),
-        )
-        return labels[0].text if labels else self.slug
+        labels = [(lab.language, lab.text) for lab in self.labels.all() if lab.preferred]
+        return preferred_label(labels, language) or self.slug
 
 
 class ConceptLabel(models.Model):
