@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.models import Concept, Language, Passage, PassageRevision
 
+# Who signs the notes no single curator wrote (the seed notes, W3C imports by an organisation).
+COLLECTIVE_CREATOR = _("Archive curators")
+
 
 class Motivation(models.TextChoices):
     """Why an annotation was made (the W3C Web Annotation motivations that fit an archive)."""
@@ -168,6 +171,15 @@ class Annotation(models.Model):
 
     def get_absolute_url(self):
         return f"{self.passage.get_absolute_url()}#note-{self.uuid}"
+
+    @property
+    def signature(self) -> str:
+        """How the note is signed for readers: its curator's full name. A login is no name to
+        publish, so a curator without one signs as "Archive curator"; the seed notes, which
+        have no curator, as the archive's curators together."""
+        if self.creator is None:
+            return str(COLLECTIVE_CREATOR)
+        return self.creator.get_full_name().strip() or str(_("Archive curator"))
 
     @property
     def readable(self) -> bool:

@@ -13,9 +13,10 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.utils import translation
 
 from annotations.anchoring import anchor, occurrences
-from annotations.models import Annotation, AnnotationStatus, Motivation
+from annotations.models import COLLECTIVE_CREATOR, Annotation, AnnotationStatus, Motivation
 from archive.aliases import resolve_document
 from archive.models import Concept, Language, Passage
 
@@ -375,13 +376,21 @@ def w3c_to_annotation(data, *, base_url=None, default_status=AnnotationStatus.PU
         raise ValueError(f"unknown status {annotation.status!r}")
     annotation.created_at = parse_time(data, "created") or annotation.created_at
     annotation.modified_at = parse_time(data, "modified")
-    creator = data.get("creator")
+    annotation.creator = read_creator(data.get("creator"), warnings)
+    return annotation, warnings
+
+
+def read_creator(creator, warnings):
+    """The archive's user a W3C creator names (nickname, else name), or None. The archive's
+    curators as a body (how the seed notes are signed) are nobody's account: no warning."""
     if isinstance(creator, list):
         creator = creator[0] if creator else None
-    if isinstance(creator, dict):
-        names = [n for n in (creator.get("nickname"), creator.get("name")) if isinstance(n, str)]
-        user = get_user_model().objects.filter(username__in=names).first()
-        annotation.creator = user
-        if not user and names:
-            warnings.append(f"creator {names[-1]!r} is not a user of this archive")
-    return annotation, warnings
+    if not isinstance(creator, dict):
+        return None
+    names = [n for n in (creator.get("nickname"), creator.get("name")) if isinstance(n, str)]
+    user = get_user_model().objects.filter(username__in=names).first()
+    with translation.override(None):
+        collective = names == [str(COLLECTIVE_CREATOR)]
+    if not user and names and not collective:
+        warnings.append(f"creator {names[-1]!r} is not a user of this archive")
+    return user
