@@ -1,6 +1,6 @@
 """What the archive stores: documents, their citable passages, and every revision of each."""
 
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import models, transaction
@@ -173,6 +173,16 @@ class Document(models.Model):
     def readable_source_url(self) -> str:
         """The source URL with percent-escapes decoded, as a person would type it."""
         return unquote(self.source_url)
+
+    @property
+    def source_label(self) -> str:
+        """Where the text comes from, as a catalogue names it: the publisher, else the site it
+        was taken from; empty when neither is recorded (the file name is no name for a reader)."""
+        if self.publisher:
+            return self.publisher
+        if self.linkable_source_url:
+            return urlsplit(self.source_url).hostname or ""
+        return ""
 
     @property
     def display_title(self) -> str:

@@ -1,8 +1,9 @@
 """Reader pages: the overview, the catalogue, a document's text, and a passage's permalink."""
 
 from django.db.models import Count, Sum
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -43,6 +44,13 @@ def home(request):
             "by_language": by_language,
         },
     )
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: they get the archive's icon (a
+    temporary redirect, as the icon's static name may carry a hash of its content)."""
+    return HttpResponseRedirect(static("archive/favicon.svg"))
 
 
 @require_safe

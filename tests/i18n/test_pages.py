@@ -22,6 +22,8 @@ PAGES = {
     "catalogue": "/documents/",
     "reader": f"/documents/{SLUGS['001']}/",
     "passage": f"/documents/{SLUGS['001']}/5/",
+    "unknown document (404)": "/documents/no-such-document/",
+    "page past the last (404)": "/search/?q=Molotov&page=99",
 }
 # Words of the English interface. Each is also checked not to be a Croatian or Romanian word
 # the translations use ("document", "link", "text", "concept" and "note" are Romanian words).
