@@ -7,8 +7,10 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from lxml import html
 
+from archive.models import Document, Passage
 from tests.conftest import SLUGS
 
 pytestmark = pytest.mark.django_db
@@ -98,10 +100,16 @@ MESSAGE_ATTRIBUTES = (
 def interface_words(page: str, language: str) -> set[str]:
     """The words of the page's interface: everything but the texts in their own languages, the
     query syntax, and the names and words the archive keeps as they are (translate="no": a
-    publisher, an author, a curator's notes on a document)."""
+    publisher, an author, curators' notes and tags)."""
+    # Names (a document's title, publisher and author in a citation) are no interface words.
+    for names in Document.objects.values_list("title", "publisher", "author"):
+        for name in filter(None, names):
+            page = page.replace(name, " ")
     tree = html.fromstring(page)
     for element in tree.xpath(
         f"//body//*[@lang and @lang != '{language}'] | //*[@translate='no'] | //script | //code"
+        # A passage's reference <slug>:<n>: an identifier, the same in every language.
+        " | //*[contains(@class, 'ref')]"
         " | //head | //input[not(@type='submit' or @type='button')] | //select[@name='language']"
         # COinS: an OpenURL for reference managers in a title attribute, read by no person.
         " | //*[contains(@class, 'Z3988')]"
@@ -112,8 +120,12 @@ def interface_words(page: str, language: str) -> set[str]:
         for name, value in element.attrib.items():
             if name in READ_ATTRIBUTES or name in MESSAGE_ATTRIBUTES:
                 words += value.split()
-    # Addresses are no words of any language.
-    words = [word for word in words if "://" not in word and not word.startswith("/")]
+    # Addresses and references (<slug>:<n>, in a citation) are no words of any language.
+    words = [
+        word
+        for word in words
+        if "://" not in word and not word.startswith("/") and not re.search(r":\d", word)
+    ]
     return {w.lower() for word in words for w in re.findall(r"[^\W\d_]+", word)}
 
 
@@ -167,6 +179,32 @@ def test_every_page_speaks_the_interface_language(client, name, language, means)
     assert not left, f"English interface words on the {name} page in {language}: {sorted(left)}"
     # The test's own check of itself: the same page in English is full of them.
     assert interface_words(english.content.decode(), "en") & ENGLISH
+
+
+@pytest.fixture
+def passages_in_every_state():
+    """A passage with curators' notes, a withdrawn one and an earlier revision of a third."""
+    call_command("import_annotations", "fixtures/annotations.jsonld", verbosity=0)
+    withdrawn = Passage.objects.get(document__slug=SLUGS["002"], n=3)
+    withdrawn.withdraw()
+    revised = Passage.objects.get(document__slug=SLUGS["003"], n=4)
+    revised.revise(revised.text + " (corrected)", reason="edit", note="a correction")
+    return {
+        "with notes": revised.get_absolute_url(),
+        "withdrawn": withdrawn.get_absolute_url(),
+        "an earlier revision": revised.get_absolute_url() + "?rev=1",
+    }
+
+
+@pytest.mark.parametrize("language", ["hr", "ro"])
+def test_passages_in_every_state_speak_the_interface_language(
+    client, passages_in_every_state, language
+):
+    for name, path in passages_in_every_state.items():
+        page = ask(client, path, language, "cookie").content.decode()
+        left = interface_words(page, language) & ENGLISH
+        assert not left, f"English interface words on a passage {name} in {language}: {left}"
+        assert interface_words(client.get(path).content.decode(), "en") & ENGLISH
 
 
 @pytest.mark.parametrize("language", ["hr", "ro"])
