@@ -22,6 +22,10 @@ DESCRIPTIONS = {
     "language": "Passages in these languages.",
     "document": "Passages of these documents; an unknown slug is refused (400).",
     "year": "Passages that mention these years.",
+    "year_from": "Passages that mention a year from this one on (with year_to: in the range, "
+    "both ends included). Later than year_to: refused (400).",
+    "year_to": "Passages that mention a year up to this one (with year_from: in the range). "
+    "With chosen years (year), the chosen years inside the range are kept; none inside: 400.",
     "concept": "Passages tagged with these concepts; an unknown slug is refused (400).",
     "annotated": "Only passages with (yes) or without (no) published notes.",
     "note_tag": "Passages whose published notes carry these tags.",

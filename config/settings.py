@@ -157,6 +157,10 @@ if os.environ.get("HAYSTACK_SOLR_URL"):
         "TIMEOUT": int(os.environ.get("HAYSTACK_SOLR_TIMEOUT", "10")),
     }
 
+# What answers the reader pages' searches (within a document, a passage opened from a hit):
+# the archive asks it through archive.finding and never imports search itself.
+ARCHIVE_FINDER = "search.within"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
