@@ -24,6 +24,10 @@ PAGES = {
     "catalogue": "/documents/",
     "reader": f"/documents/{SLUGS['001']}/",
     "passage": f"/documents/{SLUGS['001']}/5/",
+    "search in a document": f"/documents/{SLUGS['001']}/?q=Molotov",
+    "search with a year range": "/search/?q=pakt&year_from=1939&year_to=1941",
+    "refused year range": "/search/?q=pakt&year_from=1941&year_to=1939",
+    "passage from a search": f"/documents/{SLUGS['001']}/5/?q=Germania",
     "unknown document (404)": "/documents/no-such-document/",
     "page past the last (404)": "/search/?q=Molotov&page=99",
 }
