@@ -96,7 +96,7 @@ def test_a_result_set_past_the_cap_is_cut_and_says_so(client, monkeypatch):
 def test_bad_parameters_get_the_search_pages_messages(client):
     response = client.get("/search/export.csv", {"q": "Poland", "year_from": "x"})
     assert response.status_code == 400
-    assert "year_from: Enter a year as a number" in response.content.decode()
+    assert "From year: Enter a year as a number" in response.content.decode()
     assert client.get("/search/export.pdf", SEARCH).status_code == 404
 
 
