@@ -208,7 +208,12 @@ class AnnotationChange(models.Model):
 
     annotation_uuid = models.UUIDField(_("annotation"), db_index=True)
     annotation = models.ForeignKey(
-        Annotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+        Annotation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="changes",
+        verbose_name=_("annotation"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -216,6 +221,7 @@ class AnnotationChange(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("curator"),
     )
     action = models.CharField(_("action"), max_length=20)
     changes = models.JSONField(_("changes"), default=dict)
