@@ -74,13 +74,22 @@ class Without:
 
 
 @dataclass(frozen=True)
+class Maybe:
+    """What `query` finds, scored higher where `optional` also matches (which finds nothing
+    on its own): words a reader need not find, such as stop words outside quotes."""
+
+    query: "Plan"
+    optional: "Plan"
+
+
+@dataclass(frozen=True)
 class MatchAll:
     """Every passage of the index (a search by facets alone)."""
 
     boost: float = 1.0
 
 
-Plan = Term | Phrase | Prefix | Fuzzy | All | Any | Without | MatchAll
+Plan = Term | Phrase | Prefix | Fuzzy | All | Any | Without | Maybe | MatchAll
 Leaf = Term | Phrase | Prefix | Fuzzy | MatchAll
 # Parts that stand for index words an engine has to look up (for highlighting them).
 Expanding = Prefix | Fuzzy
@@ -94,6 +103,9 @@ def leaves(node: Plan) -> Iterator[Leaf]:
     elif isinstance(node, Without):
         yield from leaves(node.query)
         yield from leaves(node.excluded)
+    elif isinstance(node, Maybe):
+        yield from leaves(node.query)
+        yield from leaves(node.optional)
     else:
         yield node
 

@@ -112,6 +112,11 @@ def highlight_terms(compiled: CompiledQuery) -> set[str]:
     return meaningful or terms
 
 
+def in_vocabulary(word: str) -> bool:
+    """Whether the index holds a word in its folded field (for joined and split forms)."""
+    return engine().doc_frequency("text", word) > 0
+
+
 def make_hit(result: IndexHit, terms: set[str], absolute) -> Hit:
     slug, n = result.slug, result.n
     url = absolute(reverse("archive:passage", kwargs={"slug": slug, "n": n}))
@@ -339,7 +344,9 @@ def run_search(form, absolute, thesaurus) -> SearchOutcome:
     )
     parsed = parse_query(outcome.query)
     outcome.notices = parsed.notices
-    compiled = build_query(parsed, thesaurus=thesaurus if data["expand"] else None)
+    compiled = build_query(
+        parsed, thesaurus=thesaurus if data["expand"] else None, vocabulary=in_vocabulary
+    )
     outcome.expansions = compiled.expansions
     if compiled.query is None and not any(filters.values()):
         return outcome

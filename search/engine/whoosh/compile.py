@@ -6,8 +6,29 @@ Prefixes and fuzzy words score each word they expand to (not a constant score).
 """
 
 from whoosh import query as wq
+from whoosh.matching import AndMaybeMatcher, ReadTooFar
 
 from search import plan
+
+
+class OptionalMatcher(AndMaybeMatcher):
+    """Whoosh's AndMaybeMatcher with `skip_to` fixed: Whoosh moves the optional matcher to
+    the target rather than to where the required one landed, so under an OR (which skips)
+    a passage loses the optional words' score."""
+
+    def skip_to(self, id):
+        if not self.a.is_active():
+            raise ReadTooFar
+        moved = self.a.skip_to(id)
+        if self.a.is_active() and self.b.is_active():
+            moved = self.b.skip_to(self.a.id()) or moved
+        return moved
+
+
+class Optional(wq.AndMaybe):
+    """What `a` finds, scored higher where `b` also matches (a plan's `Maybe`)."""
+
+    matcherclass = OptionalMatcher
 
 
 def compile_plan(node: plan.Plan) -> wq.Query:
@@ -34,5 +55,6 @@ COMPILERS = {
     plan.All: lambda n: wq.And(_parts(n), boost=n.boost),
     plan.Any: lambda n: wq.Or(_parts(n), boost=n.boost),
     plan.Without: lambda n: wq.AndNot(compile_plan(n.query), compile_plan(n.excluded)),
+    plan.Maybe: lambda n: Optional(compile_plan(n.query), compile_plan(n.optional)),
     plan.MatchAll: lambda n: wq.Every(boost=n.boost),
 }

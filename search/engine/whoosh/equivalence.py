@@ -61,7 +61,9 @@ def compare(q, filters=None, *, end=50, sort_by=None) -> list[str]:
 
 def compare_query(text: str, filters=None, *, thesaurus=None, sort_by=None) -> list[str]:
     """`compare` for a query as a reader types it."""
-    compiled = build_query(parse_query(text), thesaurus=thesaurus)
+    from search.service import in_vocabulary
+
+    compiled = build_query(parse_query(text), thesaurus=thesaurus, vocabulary=in_vocabulary)
     if compiled.query is None:
         return []
     return compare(compile_plan(compiled.query), filters, sort_by=sort_by)

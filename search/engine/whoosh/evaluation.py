@@ -107,6 +107,8 @@ class Evaluator:
             excluded = self.evaluate(q.b)
             keep = ~members(found.ids, excluded.ids, self.size)
             return Scored(found.ids[keep], found.scores[keep])
+        if isinstance(q, wq.AndMaybe):
+            return self.maybe(self.evaluate(q.a), self.evaluate(q.b))
         if type(q) in (wq.Prefix, wq.FuzzyTerm):
             return self.multiterm(q)
         if type(q) is wq.Every and q.fieldname in (None, "", "*"):
@@ -115,6 +117,15 @@ class Evaluator:
         if q is wq.NullQuery:
             return NOTHING
         raise Unsupported(type(q).__name__)
+
+    def maybe(self, found: Scored, optional: Scored) -> Scored:
+        """`found`, with the scores of `optional` added where it matches too (Whoosh's
+        AndMaybeMatcher)."""
+        if not len(found) or not len(optional):
+            return found
+        extra = np.zeros(self.size, dtype=np.float64)
+        extra[optional.ids] = optional.scores
+        return Scored(found.ids, found.scores + extra[found.ids])
 
     def compound(self, q) -> Scored:
         subs = q.subqueries
