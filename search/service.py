@@ -22,6 +22,7 @@ from search.forms import YEAR_SPAN
 from search.highlight import mark, matches
 from search.indexing import passage_index
 from search.query import CompiledQuery, Expansion, build_query, parse_query
+from search.ranking import ranges, turns
 from search.search_indexes import TEXT_FIELDS
 
 SNIPPET_CHARS = 320
@@ -336,6 +337,40 @@ def for_reader(outcome: SearchOutcome, thesaurus, titles) -> SearchOutcome:
     )
 
 
+def by_language_turns(query, filters, found, start: int, end: int) -> list[IndexHit] | None:
+    """Hits start..end with languages taking turns (`search.ranking`), when passages of more
+    than one language match; None otherwise. Each language's hits are asked of the engine
+    under the search's own filters, so any engine orders them alike."""
+    chosen = set(filters.get("language") or ())
+    counts = {
+        language: count
+        for language, count in found.facets.get("language", {}).items()
+        if count and (not chosen or language in chosen)
+    }
+    if len(counts) < 2:
+        return None
+    search_engine = engine()
+
+    def ask(language, first, last):
+        narrowed = {**filters, "language": [language]}
+        return search_engine.run(query, filters=narrowed, start=first, end=last, facets=()).hits
+
+    best = {language: ask(language, 0, 1) for language in counts}
+    order = sorted(
+        counts, key=lambda lang: (-(best[lang][0].score if best[lang] else 0), -counts[lang], lang)
+    )
+    places = turns([(language, counts[language]) for language in order], start, end)
+    taken = {
+        language: (first, ask(language, first, last))
+        for language, (first, last) in ranges(places).items()
+    }
+    return [
+        taken[language][1][rank - taken[language][0]]
+        for language, rank in places
+        if rank - taken[language][0] < len(taken[language][1])
+    ]
+
+
 def run_search(form, absolute, thesaurus) -> SearchOutcome:
     data = form.cleaned_data
     filters = form.filters()
@@ -364,8 +399,11 @@ def run_search(form, absolute, thesaurus) -> SearchOutcome:
     outcome.index_unbuilt = not outcome.count and index_is_unbuilt()
     if outcome.page > 1 and start >= outcome.count:
         raise PageOutOfRange(outcome.page)
+    hits = found.hits
+    if data["sort"] == "relevance" and compiled.query is not None:
+        hits = by_language_turns(query, filters, found, start, start + outcome.page_size) or hits
     terms = highlight_terms(compiled)
-    outcome.hits = [make_hit(r, terms, absolute) for r in found.hits]
+    outcome.hits = [make_hit(r, terms, absolute) for r in hits]
     outcome.facets = facet_rows(found.facets, filters)
     if compiled.query is not None:
         outcome.suggestion = suggest(compiled, outcome.count, filters)

@@ -11,6 +11,8 @@ schema building still go through the haystack backend it is.
 import contextlib
 import os
 import shutil
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,8 @@ from search.engine.whoosh.swap import fresh_folder, swap_in
 from search.facets import BY_FIELD, INDEX_FIELDS
 from search.search_indexes import STEMMED_FIELDS
 
+# How many queries' matches a generation keeps (a few MB each at 100 000 passages).
+EVALUATED_KEPT = 4
 # The language of each stemmed field ("text_ro": "ro").
 STEMMED_LANGUAGE = {field: code for code, field in STEMMED_FIELDS.items()}
 
@@ -68,6 +72,22 @@ class GenerationState:
         self.evaluator = Evaluator(searcher, self.arrays)
         self.facets = FacetArrays(searcher, self.arrays)
         self._ranks: dict[tuple, np.ndarray] = {}
+        self._evaluated: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def evaluate(self, q: wq.Query) -> Scored:
+        """The query's matches and scores, kept for the last few queries: a search asks again
+        for the same query under other filters (each language's best, page by page)."""
+        with self._lock:
+            if q in self._evaluated:
+                self._evaluated.move_to_end(q)
+                return self._evaluated[q]
+        scored = self.evaluator.evaluate(q)
+        with self._lock:
+            self._evaluated[q] = scored
+            while len(self._evaluated) > EVALUATED_KEPT:
+                self._evaluated.popitem(last=False)
+        return scored
 
     def rank(self, fields: tuple[str, ...]) -> np.ndarray:
         """Each document's place when sorted by `fields` (then by number, as Whoosh breaks ties)."""
@@ -293,7 +313,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         scored = None
         if vectorised and not descending(sort_by):
             with contextlib.suppress(Unsupported):
-                scored = state.evaluator.evaluate(q)
+                scored = state.evaluate(q)
         if scored is None:
             return self._run_with_matchers(
                 searcher, state, q, allowed, keep, start, end, sort_by, facets
