@@ -267,6 +267,8 @@ class Expansion:
     concept: str
     labels: list[str]
     terms: set[str] = field(default_factory=set)
+    # Every name of the concept, (language, label): what highlighting looks for.
+    variants: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -373,8 +375,9 @@ def expand_groups(parsed: ParsedQuery, thesaurus: Thesaurus | None, vocabulary=N
             for slug in slugs:
                 alternatives.append(concept_query(slug))
                 added = thesaurus.added_labels(slug, matched)
-                terms = label_terms(thesaurus.labels(slug))
-                expansions.append(Expansion(matched, slug, added, terms))
+                variants = thesaurus.labels(slug)
+                terms = label_terms(variants)
+                expansions.append(Expansion(matched, slug, added, terms, variants))
             queries.append(plan.Any(tuple(a for a in alternatives if a is not None)))
             i = end
             continue

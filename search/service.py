@@ -13,13 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import DamerauLevenshtein
 
 from archive.concepts.tagging import current_thesaurus
-from archive.models import Document, Language
-from archive.text import STOP_WORDS, fold, split_words
+from archive.models import Document, Language, Passage
+from archive.text import SNOWBALL_ALGORITHMS, STOP_WORDS, fold, index_forms, split_words
 from search import plan
 from search.engine import IndexHit, engine
 from search.facets import FACETS
 from search.forms import YEAR_SPAN
-from search.highlight import mark, matches
+from search.highlight import Marks, found, mark
 from search.indexing import passage_index
 from search.query import CompiledQuery, Expansion, build_query, parse_query
 from search.ranking import ranges, turns
@@ -54,6 +54,8 @@ class Hit:
     snippet: str
     score: float
     document: dict
+    # A curator's note that matched where the passage's own words did not, marked.
+    note: str = ""
 
 
 @dataclass
@@ -87,30 +89,39 @@ class PageOutOfRange(Exception):
     """The page asked for lies beyond the last page of results."""
 
 
-def highlight_terms(compiled: CompiledQuery) -> set[str]:
-    """The index terms the query's positive part looks for, prefixes and fuzzy words expanded
-    to the words of the index they match."""
+def highlight_marks(compiled: CompiledQuery, fields=TEXT_FIELDS) -> Marks:
+    """What to mark for the query's positive part: its words (prefixes and fuzzy words expanded
+    to the index words they match), its phrases as runs of words, and every name of each
+    concept it searched, names of several words only as a whole."""
+    marks = Marks()
     if compiled.positive is None:
-        return set()
+        return marks
     leaves = [
-        leaf
-        for leaf in plan.leaves(compiled.positive)
-        if getattr(leaf, "field", None) in TEXT_FIELDS
+        leaf for leaf in plan.leaves(compiled.positive) if getattr(leaf, "field", None) in fields
     ]
     expanding = [leaf for leaf in leaves if isinstance(leaf, plan.Expanding)]
-    terms = engine().expansions(expanding) if expanding else set()
+    words = engine().expansions(expanding) if expanding else set()
     for leaf in leaves:
-        if not isinstance(leaf, plan.Expanding):
-            terms.update(text for _, text in plan.terms(leaf))
+        if isinstance(leaf, plan.Phrase):
+            marks.runs.setdefault(tuple(frozenset([w]) for w in leaf.words), None)
+        elif not isinstance(leaf, plan.Expanding):
+            words.update(text for _, text in plan.terms(leaf))
     for expansion in compiled.expansions:
-        terms |= expansion.terms
+        for language, label in expansion.variants:
+            marks.runs.setdefault(label_run(language, label), label)
     # Stop words are marked only inside a phrase, or when they are all the reader asked for.
-    in_phrases = {
-        fold(w) for c in compiled.parsed.clauses if c.kind == "phrase" for w in split_words(c.text)
-    }
-    stops = set().union(*STOP_WORDS.values()) - in_phrases
-    meaningful = terms - stops
-    return meaningful or terms
+    stops = set().union(*STOP_WORDS.values())
+    marks.words = (words - stops) or words
+    return marks
+
+
+def label_run(language: str, label: str) -> tuple[frozenset[str], ...]:
+    """A label's words as a run to mark: each word folded, and stemmed in the label's language."""
+    algorithm = SNOWBALL_ALGORITHMS.get(language)
+    return tuple(
+        frozenset([fold(w), *(index_forms(algorithm, w) if algorithm else ())])
+        for w in split_words(label)
+    )
 
 
 def in_vocabulary(word: str) -> bool:
@@ -118,11 +129,12 @@ def in_vocabulary(word: str) -> bool:
     return engine().doc_frequency("text", word) > 0
 
 
-def make_hit(result: IndexHit, terms: set[str], absolute) -> Hit:
+def make_hit(result: IndexHit, marks: Marks, absolute) -> tuple[Hit, set[str]]:
+    """The hit as shown, and the names of concepts (labels) found in it."""
     slug, n = result.slug, result.n
     url = absolute(reverse("archive:passage", kwargs={"slug": slug, "n": n}))
-    spans = matches(result.text, terms, result.language) if terms else []
-    return Hit(
+    spans, names = found(result.text, marks, result.language)
+    hit = Hit(
         ref=result.ref,
         url=url,
         n=n,
@@ -139,6 +151,39 @@ def make_hit(result: IndexHit, terms: set[str], absolute) -> Hit:
             "source_file": result.source_file,
         },
     )
+    return hit, names
+
+
+def notes_shown(hits: list[Hit], results: list[IndexHit], marks: Marks) -> None:
+    """For hits with no word of their own marked, the curator's note that matched, marked."""
+    unmarked = {
+        r.pk: hit for hit, r in zip(hits, results, strict=True) if "<mark>" not in hit.highlight
+    }
+    if not unmarked:
+        return
+    index = passage_index()
+    for passage in Passage.objects.filter(pk__in=unmarked).prefetch_related("annotations"):
+        for note in index.published_notes(passage):
+            text = f"{note.body} {note.tags}".strip()
+            spans = found(text, marks, passage.language)[0]
+            if spans:
+                unmarked[passage.pk].note = mark(text, spans, max_chars=SNIPPET_CHARS)
+                break
+
+
+def with_variants_found(expansions: list[Expansion], names: set[str]) -> list[Expansion]:
+    """Expansions listing, after the names they added, every other name found in the hits."""
+    found_expansions = []
+    for expansion in expansions:
+        typed = fold(expansion.matched)
+        extra = [
+            label
+            for _, label in expansion.variants
+            if label in names and label not in expansion.labels and fold(label) != typed
+        ]
+        labels = list(dict.fromkeys([*expansion.labels, *extra]))
+        found_expansions.append(dataclasses.replace(expansion, labels=labels))
+    return found_expansions
 
 
 @lru_cache(maxsize=2)
@@ -402,8 +447,13 @@ def run_search(form, absolute, thesaurus) -> SearchOutcome:
     hits = found.hits
     if data["sort"] == "relevance" and compiled.query is not None:
         hits = by_language_turns(query, filters, found, start, start + outcome.page_size) or hits
-    terms = highlight_terms(compiled)
-    outcome.hits = [make_hit(r, terms, absolute) for r in hits]
+    marks = highlight_marks(compiled)
+    shown = [make_hit(r, marks, absolute) for r in hits]
+    outcome.hits = [hit for hit, _ in shown]
+    outcome.expansions = with_variants_found(
+        compiled.expansions, set().union(*(names for _, names in shown))
+    )
+    notes_shown(outcome.hits, hits, highlight_marks(compiled, fields=("notes",)))
     outcome.facets = facet_rows(found.facets, filters)
     if compiled.query is not None:
         outcome.suggestion = suggest(compiled, outcome.count, filters)
