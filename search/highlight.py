@@ -29,6 +29,9 @@ class Marks:
     words: set[str] = field(default_factory=set)
     runs: dict[Run, str | None] = field(default_factory=dict)
 
+    def __bool__(self) -> bool:
+        return bool(self.words or self.runs)
+
     def terms(self) -> set[str]:
         return self.words.union(*(form for run in self.runs for form in run))
 

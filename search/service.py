@@ -2,13 +2,16 @@
 
 import dataclasses
 import heapq
+import itertools
 import math
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -199,32 +202,35 @@ def facet_rows(counts: dict[str, dict[str, int]], filters: dict) -> dict[str, li
     found = {}
     for facet in FACETS:
         values = counts.get(facet.field, {})
-        selected = set(filters.get(facet.field, []))
+        chosen = filters.get(facet.field) or []
         if facet.name == "year":
-            found[facet.name] = year_rows(values, selected)
+            found[facet.name] = year_rows(values, chosen)
         else:
-            found[facet.name] = top_rows(values, selected)
+            found[facet.name] = top_rows(values, set(chosen))
     # Passages without notes are not offered as a choice of their own.
     found["annotated"] = [row for row in found["annotated"] if row["value"] == "yes"]
     return found
 
 
 def top_rows(values: dict[str, int], selected: set[str]) -> list[dict]:
-    """The values with most hits (in index order among equals), and any chosen ones."""
+    """The values with most hits (in index order among equals), and every chosen one, with no
+    hits too: a filter that leaves nothing stays listed, so that it can be removed."""
     pairs = list(values.items())
     if len(pairs) > FACET_ROWS:
         top = heapq.nlargest(FACET_ROWS, pairs, key=lambda pair: pair[1])
         kept = {value for value, _ in top}
         pairs = top + [p for p in pairs if p[0] in selected and p[0] not in kept]
+    pairs += [(value, 0) for value in sorted(selected - {value for value, _ in pairs})]
     found = [{"value": v, "count": n, "selected": v in selected} for v, n in pairs]
     return sorted(found, key=lambda row: -row["count"])
 
 
-def year_rows(values: dict[str, int], selected: set[str]) -> list[dict]:
-    """Every year of the histogram's span, with its hits (none for most)."""
+def year_rows(values: dict[str, int], chosen) -> list[dict]:
+    """Every year of the histogram's span, with its hits (none for most); a year is selected
+    when chosen, or inside the chosen range (a `plan.Range`)."""
     years = {int(v): n for v, n in values.items()}
     return [
-        {"value": str(y), "count": years.get(y, 0), "selected": str(y) in selected}
+        {"value": str(y), "count": years.get(y, 0), "selected": str(y) in chosen}
         for y in range(YEAR_SPAN[0], YEAR_SPAN[1] + 1)
     ]
 
@@ -237,7 +243,7 @@ def labelled(facets: dict[str, list[dict]], thesaurus, titles) -> dict[str, list
         "language": lambda v: languages.get(v, v),
         "document": lambda v: titles.get(v, v),
         "year": str,
-        "concept": lambda v: next(iter(thesaurus.preferred_labels(v)), v),
+        "concept": lambda v: thesaurus.preferred_label(v, get_language() or "en"),
         "annotated": lambda v: NOTE_LABELS.get(v, v),
         "note_tag": str,
     }
@@ -376,7 +382,8 @@ def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
 def for_reader(outcome: SearchOutcome, thesaurus, titles) -> SearchOutcome:
     """The outcome with facet labels and notices in the reader's interface language (a copy:
     the cached outcome is shared by readers of every language, so it holds none of them)."""
-    notices = [*outcome.notices, str(INDEX_UNBUILT)] if outcome.index_unbuilt else outcome.notices
+    notices = [*outcome.notices, INDEX_UNBUILT] if outcome.index_unbuilt else outcome.notices
+    notices = [str(notice) for notice in notices]
     return dataclasses.replace(
         outcome, facets=labelled(outcome.facets, thesaurus, titles), notices=notices
     )
@@ -416,37 +423,100 @@ def by_language_turns(query, filters, found, start: int, end: int) -> list[Index
     ]
 
 
-def run_search(form, absolute, thesaurus) -> SearchOutcome:
+@dataclass
+class Planned:
+    """What a valid form asks the engine: the compiled query, its plan (None: nothing is
+    searched, neither words nor filters given), the filters and the sort."""
+
+    compiled: CompiledQuery
+    query: plan.Plan | None
+    filters: dict[str, plan.Filter]
+    sort: tuple[str, ...]
+
+
+def planned(form, thesaurus) -> Planned:
+    """The search a valid SearchForm describes, as the engine runs it."""
     data = form.cleaned_data
     filters = form.filters()
-    outcome = SearchOutcome(
-        query=data.get("q") or "", page=data["page"], page_size=data["page_size"]
-    )
-    parsed = parse_query(outcome.query)
-    outcome.notices = parsed.notices
+    parsed = parse_query(data.get("q") or "")
     compiled = build_query(
         parsed, thesaurus=thesaurus if data["expand"] else None, vocabulary=in_vocabulary
     )
+    query = compiled.query
+    if query is None and any(filters.values()):
+        query = plan.MatchAll()
+    return Planned(compiled, query, filters, tuple(SORT_FIELDS[data["sort"]]))
+
+
+def every_hit(search: Planned, *, cap: int, window: int = 500) -> tuple[int, Iterator[IndexHit]]:
+    """How many passages the search finds, and its first `cap` hits in its order (that of its
+    pages), read from the engine a window at a time (an export streams them without holding
+    them all)."""
+    if search.query is None:
+        return 0, iter(())
+    first = engine().run(
+        search.query,
+        filters=search.filters,
+        sort=search.sort,
+        start=0,
+        end=min(window, cap),
+        facets=("language",),
+    )
+
+    def windows(start: int) -> Iterator[list[IndexHit]]:
+        while start < min(first.total, cap):
+            end = min(start + window, cap)
+            yield hits_at(search, start, end, counted=first)
+            start = end
+
+    head = in_order(search, first, 0, min(window, cap))
+    rest = windows(len(head))
+    return first.total, itertools.chain(head, itertools.chain.from_iterable(rest))
+
+
+def hits_at(search: Planned, start: int, end: int, counted=None) -> list[IndexHit]:
+    """Hits start..end of the search in the order of its pages (`counted`: a run of the same
+    search whose language counts can be reused)."""
+    found = engine().run(
+        search.query,
+        filters=search.filters,
+        sort=search.sort,
+        start=start,
+        end=end,
+        facets=("language",) if counted is None else (),
+    )
+    return in_order(search, counted or found, start, end, found.hits)
+
+
+def in_order(search: Planned, found, start: int, end: int, hits=None) -> list[IndexHit]:
+    """The hits start..end as pages show them: by relevance, languages take turns."""
+    hits = found.hits if hits is None else hits
+    if search.sort or search.compiled.query is None:
+        return hits
+    return by_language_turns(search.query, search.filters, found, start, end) or hits
+
+
+def run_search(form, absolute, thesaurus) -> SearchOutcome:
+    data = form.cleaned_data
+    outcome = SearchOutcome(
+        query=data.get("q") or "", page=data["page"], page_size=data["page_size"]
+    )
+    search = planned(form, thesaurus)
+    compiled, query, filters = search.compiled, search.query, search.filters
+    outcome.notices = compiled.parsed.notices
     outcome.expansions = compiled.expansions
-    if compiled.query is None and not any(filters.values()):
+    if query is None:
         return outcome
-    query = compiled.query if compiled.query is not None else plan.MatchAll()
     outcome.searched = True
     start = (outcome.page - 1) * outcome.page_size
     found = engine().run(
-        query,
-        filters=filters,
-        sort=SORT_FIELDS[data["sort"]],
-        start=start,
-        end=start + outcome.page_size,
+        query, filters=filters, sort=search.sort, start=start, end=start + outcome.page_size
     )
     outcome.count = found.total
     outcome.index_unbuilt = not outcome.count and index_is_unbuilt()
     if outcome.page > 1 and start >= outcome.count:
         raise PageOutOfRange(outcome.page)
-    hits = found.hits
-    if data["sort"] == "relevance" and compiled.query is not None:
-        hits = by_language_turns(query, filters, found, start, start + outcome.page_size) or hits
+    hits = in_order(search, found, start, start + outcome.page_size)
     marks = highlight_marks(compiled)
     shown = [make_hit(r, marks, absolute) for r in hits]
     outcome.hits = [hit for hit, _ in shown]
