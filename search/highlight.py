@@ -35,6 +35,16 @@ class Marks:
     def terms(self) -> set[str]:
         return self.words.union(*(form for run in self.runs for form in run))
 
+    def prepared(self, kept: int) -> tuple[set[str], set[str]]:
+        """The first letters any form to mark begins with (`kept` of them), and the forms that
+        begin a run: worked out once for all the passages a search marks."""
+        cache = self.__dict__.setdefault("_prepared", {})
+        if kept not in cache:
+            terms = self.terms()
+            heads = {t[:kept] for t in terms} | {t for t in terms if len(t) < kept}
+            cache[kept] = heads, {form for run in self.runs for form in run[0]}
+        return cache[kept]
+
 
 def found(text: str, marks: Marks | set[str], code: str):
     """(spans, names): sorted (start, end) character spans of what `marks` marks in `text`, and
@@ -46,23 +56,33 @@ def found(text: str, marks: Marks | set[str], code: str):
     most of a search's time."""
     if not isinstance(marks, Marks):
         marks = Marks(set(marks))
-    terms = marks.terms()
     algorithm = SNOWBALL_ALGORITHMS.get(base_language(code))
     kept = KEPT_LETTERS.get(algorithm, 0)
-    heads = {t[:kept] for t in terms} | {t for t in terms if len(t) < kept}
+    heads, firsts = marks.prepared(kept)
+    wanted = marks.words
     words = words_at(text)
-    forms = []
-    for _, _, word in words:
+    forms: list[tuple[str, ...]] = []
+    marked: set[int] = set()
+    at: dict[str, list[int]] = {}
+    for i, (_, _, word) in enumerate(words):
         folded = fold(word)
         stemmable = algorithm and (
             folded[:kept] in heads or folded[: kept - 1] in heads or not folded.isascii()
         )
-        forms.append({folded, *index_forms(algorithm, word)} if stemmable else {folded})
-    marked = {i for i, f in enumerate(forms) if f & marks.words}
+        word_forms = (folded, *index_forms(algorithm, word)) if stemmable else (folded,)
+        forms.append(word_forms)
+        for form in word_forms:
+            if form in wanted:
+                marked.add(i)
+            if form in firsts:
+                at.setdefault(form, []).append(i)
     names = set()
     for run, name in marks.runs.items():
-        for i in range(len(forms) - len(run) + 1):
-            if all(forms[i + j] & place for j, place in enumerate(run)):
+        starts = {i for form in run[0] for i in at.get(form, ())}
+        for i in starts:
+            if i + len(run) <= len(forms) and all(
+                any(form in place for form in forms[i + j]) for j, place in enumerate(run[1:], 1)
+            ):
                 marked.update(range(i, i + len(run)))
                 if name:
                     names.add(name)

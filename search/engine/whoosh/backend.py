@@ -27,8 +27,8 @@ from whoosh.idsets import DocIdSet
 from search import plan
 from search.engine import Engine, IndexHit, Results
 from search.engine.whoosh import building
-from search.engine.whoosh.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS
-from search.engine.whoosh.compile import compile_plan
+from search.engine.whoosh.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS, PAIRS_ANALYZER
+from search.engine.whoosh.compile import PAIRED_FIELD, PAIRS_FIELD, compile_plan
 from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
 from search.engine.whoosh.facets import FacetArrays
 from search.engine.whoosh.postings import IndexArrays, segment_readers
@@ -147,8 +147,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
     # Writing -----------------------------------------------------------------------------
 
     def document(self, prepared: dict) -> dict:
-        """The fields Whoosh stores for a prepared index entry."""
-        return {key: self._from_python(value) for key, value in prepared.items() if key != "boost"}
+        """The fields Whoosh stores for a prepared index entry, with the passage's word pairs."""
+        fields = {k: self._from_python(v) for k, v in prepared.items() if k != "boost"}
+        fields[PAIRS_FIELD] = fields.get(PAIRED_FIELD, "")
+        return fields
+
+    def update(self, index, iterable, commit=True):
+        """haystack's update_index writes through `apply`, so its entries have their pairs."""
+        self.apply([index.full_prepare(obj) for obj in iterable], [])
 
     def apply(self, upserts, deletes) -> None:
         """Update and delete documents in one writer commit (one new segment, not many)."""
@@ -210,7 +216,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
             name = field.index_fieldname
             if field.document:
                 content_field_name = name
-                schema_fields[name] = TEXT(analyzer=FOLDED_ANALYZER, stored=True, phrase=True)
+                # No positions: phrases are looked up in the word-pair field, and word
+                # queries decode no positions (they were most of a posting block).
+                schema_fields[name] = TEXT(analyzer=FOLDED_ANALYZER, stored=True, phrase=False)
+                schema_fields[PAIRS_FIELD] = TEXT(analyzer=PAIRS_ANALYZER, phrase=False)
             elif name in STEMMED_LANGUAGE:
                 # No positions: phrases are matched exactly on the folded field, and word
                 # queries then decode a third less (positions are most of a posting block).

@@ -9,6 +9,11 @@ from whoosh import query as wq
 from whoosh.matching import AndMaybeMatcher, ReadTooFar
 
 from search import plan
+from search.engine.whoosh.analysis import pair_term
+
+# The word-pair field of the index (`analysis.PairFilter`) and the field whose phrases it holds.
+PAIRS_FIELD = "pairs"
+PAIRED_FIELD = "text"
 
 
 class OptionalMatcher(AndMaybeMatcher):
@@ -23,6 +28,37 @@ class OptionalMatcher(AndMaybeMatcher):
         if self.a.is_active() and self.b.is_active():
             moved = self.b.skip_to(self.a.id()) or moved
         return moved
+
+
+class PairPhrase(wq.Phrase):
+    """A phrase of the passage text, found in the word-pair field: every two neighbouring words
+    of the phrase stand together in the passage, and the score is that of the pairs. Where the
+    index has no pair field yet (built before it), Whoosh's positions answer it."""
+
+    def pairs(self) -> wq.Query:
+        words = self.words
+        terms = [
+            wq.Term(PAIRS_FIELD, pair_term(a, b)) for a, b in zip(words, words[1:], strict=False)
+        ]
+        if len(terms) == 1:
+            return terms[0].with_boost(self.boost)
+        return wq.And(terms, boost=self.boost)
+
+    def matcher(self, searcher, context=None):
+        if PAIRS_FIELD in searcher.schema:
+            return self.pairs().matcher(searcher, context)
+        return super().matcher(searcher, context)
+
+    def docs(self, searcher):
+        if PAIRS_FIELD in searcher.schema:
+            return self.pairs().docs(searcher)
+        return super().docs(searcher)
+
+
+def phrase(node: plan.Phrase) -> wq.Query:
+    if node.field == PAIRED_FIELD and len(node.words) > 1:
+        return PairPhrase(node.field, list(node.words), boost=node.boost)
+    return wq.Phrase(node.field, list(node.words), boost=node.boost)
 
 
 class Optional(wq.AndMaybe):
@@ -42,7 +78,7 @@ def _parts(node) -> list[wq.Query]:
 
 COMPILERS = {
     plan.Term: lambda n: wq.Term(n.field, n.text, boost=n.boost),
-    plan.Phrase: lambda n: wq.Phrase(n.field, list(n.words), boost=n.boost),
+    plan.Phrase: phrase,
     plan.Prefix: lambda n: wq.Prefix(n.field, n.text, boost=n.boost, constantscore=False),
     plan.Fuzzy: lambda n: wq.FuzzyTerm(
         n.field,

@@ -14,6 +14,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25FScorer, WeightScorer
 
+from search.engine.whoosh.compile import PAIRS_FIELD, PairPhrase
 from search.engine.whoosh.postings import EMPTY_FLOATS, EMPTY_IDS, IndexArrays
 
 
@@ -100,6 +101,8 @@ class Evaluator:
             return self.term(q.fieldname, q.text).boosted(q.boost)
         if type(q) is wq.Phrase:
             return self.phrase(q)
+        if isinstance(q, PairPhrase):
+            return self.evaluate(q.pairs()) if PAIRS_FIELD in self.schema else self.phrase(q)
         if type(q) in (wq.And, wq.Or):
             return self.compound(q)
         if type(q) is wq.AndNot:
