@@ -56,14 +56,10 @@ translations: install
 	$(BIN)/python manage.py makemessages --locale hr --locale ro --add-location file \
 		--no-obsolete $(MAKEMESSAGES_IGNORE)
 
+# migrate, collectstatic, load_thesaurus, import_documents, import_annotations, rebuild_index and
+# create_local_admin, in one process, each only when what it reads changed (FORCE=1: all of them).
 setup: install messages
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py load_thesaurus fixtures/thesaurus.toml
-	$(BIN)/python manage.py import_documents fixtures/corpus/
-	$(BIN)/python manage.py import_annotations fixtures/annotations.jsonld --skip-existing
-	$(BIN)/python manage.py rebuild_index --noinput --verbosity 0
-	@$(BIN)/python manage.py create_local_admin
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python manage.py setup_archive $(if $(FORCE),--force)
 
 run: setup
 	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) ARCHIVE_SERVER=runserver bash bin/serve

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.models import Concept, Language, Passage, PassageRevision
 
+# Who signs the notes no single curator wrote (the seed notes, W3C imports by an organisation).
+COLLECTIVE_CREATOR = _("Archive curators")
+
 
 class Motivation(models.TextChoices):
     """Why an annotation was made (the W3C Web Annotation motivations that fit an archive)."""
@@ -194,6 +197,16 @@ class Annotation(models.Model):
         return f"{self.passage.get_absolute_url()}#note-{self.uuid}"
 
     @property
+    def signature(self) -> str:
+        """How the note is signed for readers: its curator's full name. A login is no name to
+        publish, so a curator without one signs as "Archive curator"; the seed notes, which
+        have no curator, as the archive's curators together; an imported note by the name its file
+        gives."""
+        if self.creator is None:
+            return self.creator_name or str(COLLECTIVE_CREATOR)
+        return self.creator.get_full_name().strip() or str(_("Archive curator"))
+
+    @property
     def readable(self) -> bool:
         """Whether readers may see this note: `AnnotationQuerySet.readable` for a note already
         loaded (a prefetched list), so that a page needs no query per passage."""
@@ -228,7 +241,12 @@ class AnnotationChange(models.Model):
 
     annotation_uuid = models.UUIDField(_("annotation"), db_index=True)
     annotation = models.ForeignKey(
-        Annotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+        Annotation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="changes",
+        verbose_name=_("annotation"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -236,6 +254,7 @@ class AnnotationChange(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("curator"),
     )
     action = models.CharField(_("action"), max_length=20)
     changes = models.JSONField(_("changes"), default=dict)

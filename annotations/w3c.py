@@ -16,14 +16,20 @@ from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
 from annotations.anchoring import anchor, occurrences
-from annotations.models import AgentType, Annotation, AnnotationStatus, Motivation
+from annotations.models import (
+    COLLECTIVE_CREATOR,
+    AgentType,
+    Annotation,
+    AnnotationStatus,
+    Motivation,
+)
 from archive.aliases import resolve_document
 from archive.models import Concept, Language, Passage
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # The collection's name, as an export or the API labels it.
 COLLECTION_LABEL = _("Notes on the passages of the Soviet–German Relations Archive")
-CURATORS = _("Archive curators")
+CURATORS = COLLECTIVE_CREATOR
 A_CURATOR = _("Archive curator")
 # Agent IRIs the archive mints, as URNs (nothing to resolve; the same on every host serving the
 # archive): a UUID derived from this namespace and what the agent is to the archive.

@@ -338,6 +338,12 @@ class Hit(Out):
         description="The whole text, HTML-escaped, with <mark> around the words that matched."
     )
     snippet: str = Field(description="An excerpt of `highlight` around the first matches.")
+    note: str = Field(
+        "",
+        description="When the passage was found through a curator's note and none of its own "
+        "words is marked: an excerpt of that note, HTML-escaped, with <mark> around the words "
+        "that matched; else empty.",
+    )
     score: float = Field(description="Relevance (0 when sorted).")
     document: DocumentRef
 

@@ -28,7 +28,8 @@ SEARCH = {
     "facets",
 }  # fmt: skip
 HIT = {
-    "ref", "url", "n", "language", "section", "text", "highlight", "snippet", "score", "document",
+    "ref", "url", "n", "language", "section", "text", "highlight", "snippet", "note", "score",
+    "document",
 }  # fmt: skip
 FACETS = {"language", "document", "year", "concept", "annotated", "note_tag"}
 

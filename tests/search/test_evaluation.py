@@ -24,6 +24,14 @@ MORE = [
     "NOT Molotov",
     '"Ribbentrop Molotov"',
     "Balkans OR Balkins OR Balkan",
+    # Stop words ranked but not required; joined and split forms; exclusions of concepts.
+    "the secret protocol",
+    "spheres of influence in the Baltic",
+    "germansoviet",
+    "Soviet-Finnish war",
+    "soviet finnish",
+    "Hitler NOT Stalin",
+    "Stalin -Hitler",
 ]
 FILTERS = [
     {},
