@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from annotations.anchoring import context
 from annotations.models import Annotation, AnnotationChange
@@ -574,3 +575,11 @@ def test_an_import_keeps_a_creator_who_has_no_account_here(client):
     assert exported["motivation"] == "editing"
     page = client.get(f"/documents/{SLUGS['003']}/4/").content.decode()
     assert "Ana," in page and "importer" not in page
+
+
+def test_the_seed_notes_collective_creator_is_the_curators_in_any_language():
+    [item] = json.loads(FIXTURE.read_text(encoding="utf-8"))["first"]["items"][:1]
+    for language in ("hr", "ro", "en"):
+        with translation.override(language):
+            annotation, _ = w3c_to_annotation(item)
+        assert annotation.creator is None and annotation.creator_name == "", language
