@@ -217,14 +217,6 @@ class Annotation(models.Model):
         )
 
     @property
-    def creator_display_name(self) -> str:
-        """Who made the note, as readers see it: the account's full name or the name an import
-        kept, never a login; empty when the archive's curators stand for it."""
-        if self.creator:
-            return self.creator.get_full_name()
-        return self.creator_name
-
-    @property
     def tag_list(self) -> list[str]:
         return [t.strip() for t in self.tags.split(",") if t.strip()]
 

@@ -31,7 +31,6 @@ ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # The collection's name, as an export or the API labels it.
 COLLECTION_LABEL = _("Notes on the passages of the Soviet–German Relations Archive")
 CURATORS = COLLECTIVE_CREATOR
-A_CURATOR = _("Archive curator")
 # Agent IRIs the archive mints, as URNs (nothing to resolve; the same on every host serving the
 # archive): a UUID derived from this namespace and what the agent is to the archive.
 AGENT_NAMESPACE = uuid.UUID("6f0d2b1e-5a4c-4f3e-9b8a-1c2d3e4f5a6b")
@@ -100,7 +99,7 @@ def creator_of(annotation: Annotation) -> dict:
     account's full name, never its login); the archive's curators when no one is named."""
     user = annotation.creator
     if user:
-        name = annotation.creator_display_name or str(A_CURATOR)
+        name = annotation.signature
         return {"id": agent_iri(f"user:{user.pk}"), "type": AgentType.PERSON, "name": name}
     if annotation.creator_name:
         kind = annotation.creator_type or AgentType.PERSON
