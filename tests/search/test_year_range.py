@@ -77,7 +77,7 @@ def test_a_histogram_bar_sets_one_year_and_a_second_bar_a_range(client):
     page = page.content.decode()
     assert 'href="?q=Poland&amp;year_from=1920&amp;year_to=1939"' in page
     # The chosen year again takes the range away.
-    assert 'href="?q=Poland" class="bar' in page
+    assert 'href="?q=Poland" aria-current="true" class="selected"' in page
 
 
 def test_the_range_is_a_removable_filter_with_number_fields(client):
