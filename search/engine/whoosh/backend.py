@@ -107,6 +107,8 @@ class GenerationState:
 class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
     """Whoosh backend for the archive's passage index (see module docstring)."""
 
+    name = "whoosh"
+
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
         self._searcher = None
