@@ -1,13 +1,15 @@
 """Every error of the API in one shape: `{"error": …}`, and for a 400 the reasons by parameter.
 
 A bad parameter answers 400, whether the search form or ninja's own validation refuses it (ninja
-would say 422); a missing thing 404; a method other than GET or HEAD 405.
+would say 422); a missing thing 404; a method other than GET or HEAD 405; a search the engine
+cannot answer now 503, with the reason.
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import HttpError, ValidationError
 
 from api.schemas import Error, InvalidParameters
+from search.engine import EngineUnavailable
 
 ALLOWED_METHODS = ("GET", "HEAD")
 
@@ -47,6 +49,12 @@ def not_allowed(api, request) -> HttpResponse:
     return response
 
 
+def unavailable(api, request, error: EngineUnavailable) -> HttpResponse:
+    response = answer(api, request, 503, Error(error=f"search is unavailable: {error}"))
+    response["Retry-After"] = "30"
+    return response
+
+
 def install(api) -> None:
     """Answer the API's errors in its one shape."""
     api.add_exception_handler(
@@ -57,6 +65,9 @@ def install(api) -> None:
         lambda request, exc: invalid_parameters(api, request, validation_details(exc)),
     )
     api.add_exception_handler(Http404, lambda request, exc: not_found(api, request, exc))
+    api.add_exception_handler(
+        EngineUnavailable, lambda request, exc: unavailable(api, request, exc)
+    )
     api.add_exception_handler(
         HttpError, lambda request, exc: answer(api, request, exc.status_code, Error(error=str(exc)))
     )

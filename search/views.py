@@ -4,8 +4,10 @@ import dataclasses
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from search.engine import EngineUnavailable
 from search.facets import BY_NAME
 from search.forms import SearchForm
 from search.service import PageOutOfRange, SearchOutcome, search_passages
@@ -45,6 +47,26 @@ def form_errors(form) -> list[str]:
     return [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
 
 
+def unavailable(request, form):
+    """The search page saying that search cannot answer now (the reason goes to the log)."""
+    message = _(
+        "Search is unavailable at the moment: the search servers do not answer. Your query is "
+        "kept below; please try again in a minute. Documents and passages can still be read."
+    )
+    response = render(
+        request,
+        "search/search.html",
+        {
+            "form": form,
+            "errors": [message],
+            "outcome": SearchOutcome(query=request.GET.get("q", "")),
+        },
+        status=503,
+    )
+    response["Retry-After"] = "30"
+    return response
+
+
 @require_safe
 def search_page(request):
     form = bound_form(request)
@@ -63,6 +85,8 @@ def search_page(request):
         outcome = search_passages(form, request.build_absolute_uri)
     except PageOutOfRange as error:
         raise Http404("There is no such page of results.") from error
+    except EngineUnavailable:
+        return unavailable(request, form)
     expand_off = request.GET.copy()
     expand_off["expand"] = "0"
     outcome = with_links(request, outcome)
