@@ -1,5 +1,9 @@
 package archive.solr;
 
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +22,10 @@ import org.apache.solr.embedded.JettySolrRunner;
  * <pre>java archive.solr.TestCluster BASE_DIR URLS_FILE [CONFIGSET_DIR CONFIGSET_NAME]</pre>
  *
  * <p>Writes the nodes' base URLs, comma-separated, to URLS_FILE once the cluster answers (written
- * beside and renamed, so a reader never sees half of it). SIGTERM, or the end of the process that
- * started it, shuts the cluster down.
+ * beside and renamed, so a reader never sees half of it), and on a second line the address of a
+ * control server on 127.0.0.1 that stops and starts nodes for fault tests ({@code GET
+ * /stop/I}, {@code GET /start/I}: node I counted from 0, answered once done). SIGTERM, or the end
+ * of the process that started it, shuts the cluster down.
  */
 public final class TestCluster {
   private TestCluster() {}
@@ -63,13 +69,52 @@ public final class TestCluster {
       urls.add(runner.getBaseUrl().toString());
     }
     String line = String.join(",", urls);
+    String control = control(cluster);
     Path partial = urlsFile.resolveSibling(urlsFile.getFileName() + ".partial");
-    Files.writeString(partial, line + "\n", StandardCharsets.UTF_8);
+    Files.writeString(partial, line + "\n" + control + "\n", StandardCharsets.UTF_8);
     Files.move(partial, urlsFile, StandardCopyOption.ATOMIC_MOVE);
     System.out.printf(
         "SolrCloud up in %.1f s: %s (ZooKeeper %s)%n",
         (System.nanoTime() - started) / 1e9, line, cluster.getZkServer().getZkAddress());
     System.out.flush();
     stopped.await();
+  }
+
+  /** Starts the control server; its base URL. A stopped node comes back on its own port. */
+  private static String control(MiniSolrCloudCluster cluster) throws Exception {
+    // The cluster drops a stopped node from its own list: keep them in start-up order.
+    List<JettySolrRunner> nodes = new ArrayList<>(cluster.getJettySolrRunners());
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          String[] parts = exchange.getRequestURI().getPath().split("/");
+          int status = 200;
+          String body;
+          try {
+            JettySolrRunner runner = nodes.get(Integer.parseInt(parts[2]));
+            if (parts[1].equals("stop")) {
+              cluster.stopJettySolrRunner(runner);
+              cluster.waitForJettyToStop(runner);
+            } else if (parts[1].equals("start")) {
+              cluster.startJettySolrRunner(runner, true);
+              cluster.waitForNode(runner, 60);
+            } else {
+              throw new IllegalArgumentException("not stop or start: " + parts[1]);
+            }
+            body = "done";
+          } catch (Exception e) {
+            status = 400;
+            body = e.toString();
+          }
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(status, bytes.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+          }
+        });
+    server.start();
+    return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 }
