@@ -13,15 +13,15 @@ class SolrAdminError(RuntimeError):
 
 
 def request(urls: Sequence[str], path: str, params: dict | None = None, timeout=120) -> dict:
-    """GET `path` (below a node's base URL, e.g. "admin/collections") from the first node that
-    answers; the JSON response. A node that refuses the connection is skipped; an error that
-    Solr reports is raised at once, with its message."""
-    query = urllib.parse.urlencode({**(params or {}), "wt": "json"}, doseq=True)
+    """POST `params` as a form to `path` (below a node's base URL, e.g. "admin/collections") on
+    the first node that answers; the JSON response. A node that cannot be reached is skipped; an
+    error that Solr reports is raised at once, with its message."""
+    form = urllib.parse.urlencode({**(params or {}), "wt": "json"}, doseq=True).encode()
     reasons = []
     for url in urls:
-        address = f"{url.rstrip('/')}/{path.lstrip('/')}?{query}"
+        address = f"{url.rstrip('/')}/{path.lstrip('/')}"
         try:
-            with urllib.request.urlopen(address, timeout=timeout) as response:
+            with urllib.request.urlopen(address, data=form, timeout=timeout) as response:
                 return json.load(response)
         except urllib.error.HTTPError as error:
             raise SolrAdminError(f"{path}: {_message(error)}") from error
@@ -78,7 +78,7 @@ def field_analysis(
     urls: Sequence[str], collection: str, field: str, text: str, query: bool = False
 ) -> list[dict]:
     """The tokens Solr's analysis of `field` makes of `text` at indexing (or for a query): its
-    last stage, each token a dict with "text" and "position"."""
+    last stage, each token a dict with "text", "position", "start" and "end"."""
     kind = "query" if query else "index"
     params = {"analysis.fieldname": field, f"analysis.{'query' if query else 'fieldvalue'}": text}
     body = request(urls, f"{collection}/analysis/field", params)
