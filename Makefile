@@ -6,6 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= 10k
+ENGINE ?= whoosh
 
 .PHONY: help install setup run serve test test-postgres test-reliability lint format bench bench-load browser clean node
 
@@ -15,7 +16,7 @@ help:
 	@echo "make test   lint, migration check and the test suite (browser tests included)"
 	@echo "make setup  virtualenv, dependencies, database, seed corpus, search index"
 	@echo "make lint   ruff check and format check"
-	@echo "make bench  benchmarks (SIZE=10k, 100k or 1m); make bench-load: load on make serve"
+	@echo "make bench  benchmarks (SIZE=10k, 100k or 1m; ENGINE=solr adds SolrCloud); make bench-load"
 	@echo "make test-postgres, make test-reliability: the PostgreSQL leg, the slow tests"
 
 $(BIN)/python:
@@ -81,8 +82,13 @@ PG_TESTS := tests/archive tests/annotations tests/search tests/test_postgres.py
 test-postgres: install
 	bash bin/with-postgres $(BIN)/python -m pytest -m "not browser" -p no:playwright $(PG_TESTS) -q
 
+# ENGINE=solr: Solr beside Whoosh and FTS5 in the same run, on bin/with-solr's throwaway cluster.
 bench: install
+ifeq ($(ENGINE),solr)
+	ARCHIVE_REQUIRE_SOLR=1 bash bin/with-solr $(BIN)/python -m bench --size $(SIZE) --engine solr
+else
 	$(BIN)/python -m bench --size $(SIZE)
+endif
 
 # Slow reliability tests: concurrent writers during searches, a killed worker, rebuild under load,
 # fresh fuzzing, the stored-XSS corpus in Chromium, and the other slow tests (the fast evaluation
