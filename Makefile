@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= 10k
 
-.PHONY: help install setup run serve test test-postgres test-reliability lint format bench bench-load browser clean node
+.PHONY: help install setup run serve test test-postgres test-solr test-reliability lint format bench bench-load browser clean node
 
 help:
 	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/"
@@ -16,7 +16,8 @@ help:
 	@echo "make setup  virtualenv, dependencies, database, seed corpus, search index"
 	@echo "make lint   ruff check and format check"
 	@echo "make bench  benchmarks (SIZE=10k, 100k or 1m); make bench-load: load on make serve"
-	@echo "make test-postgres, make test-reliability: the PostgreSQL leg, the slow tests"
+	@echo "make test-postgres, make test-solr, make test-reliability: the PostgreSQL and Solr legs,"
+	@echo "           the slow tests"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +74,7 @@ test: install node browser lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest
 	@$(MAKE) --no-print-directory test-postgres
+	@$(MAKE) --no-print-directory test-solr
 
 # The database-facing tests again, on PostgreSQL: bin/with-postgres starts a throwaway server on
 # 127.0.0.1 and removes it afterwards; where none can start, it says why and the leg is skipped.
@@ -80,6 +82,16 @@ PG_TESTS := tests/archive tests/annotations tests/search tests/test_postgres.py
 
 test-postgres: install
 	bash bin/with-postgres $(BIN)/python -m pytest -m "not browser" -p no:playwright $(PG_TESTS) -q
+
+# The search tests again, on SolrCloud: bin/with-solr starts a throwaway cluster (two nodes and
+# ZooKeeper on 127.0.0.1, built once with Maven into ~/.cache/archive-solr) and removes it
+# afterwards; without Java or Maven it says why and the leg is skipped (ARCHIVE_REQUIRE_SOLR=1
+# makes that a failure). The tests that run on Solr so far: add the search and API tests here as
+# they pass on the Solr engine.
+SOLR_TESTS := tests/search/solr
+
+test-solr: install
+	bash bin/with-solr $(BIN)/python -m pytest -m "not browser" -p no:playwright $(SOLR_TESTS) -q
 
 bench: install
 	$(BIN)/python -m bench --size $(SIZE)
