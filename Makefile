@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SIZE ?= 10k
 
-.PHONY: help install setup run serve test test-postgres test-solr test-reliability lint format bench bench-load browser clean node
+.PHONY: help install setup run serve test test-postgres test-solr test-reliability lint format bench bench-load browser clean node messages translations
 
 help:
 	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/"
@@ -15,6 +15,7 @@ help:
 	@echo "make test   lint, migration check and the test suite (browser tests included)"
 	@echo "make setup  virtualenv, dependencies, database, seed corpus, search index"
 	@echo "make lint   ruff check and format check"
+	@echo "make translations  add new interface strings to locale/*.po; make messages compiles them"
 	@echo "make bench  benchmarks (SIZE=10k, 100k or 1m); make bench-load: load on make serve"
 	@echo "make test-postgres, make test-solr, make test-reliability: the PostgreSQL and Solr legs,"
 	@echo "           the slow tests"
@@ -39,7 +40,24 @@ $(NODE_INSTALLED): package.json package-lock.json
 
 node: $(NODE_INSTALLED)
 
-setup: install
+# The interface's translations: locale/<language>/LC_MESSAGES/*.po compiled into the .mo files
+# Django reads (kept out of git; only changed catalogues are compiled again). Compiling needs
+# gettext's msgfmt: install Debian's gettext where we may, otherwise compilemessages says so.
+MESSAGES_IGNORE := --ignore=.git --ignore=.venv --ignore=node_modules --ignore=data
+messages: install
+	@command -v msgfmt >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null) || \
+		echo "gettext could not be installed: msgfmt is needed to compile the translations."
+	$(BIN)/python manage.py compilemessages --verbosity 0 $(MESSAGES_IGNORE)
+
+# After adding or changing interface strings: the catalogues in locale/ gain them, to be
+# translated there (make test fails on a string left untranslated or fuzzy).
+MAKEMESSAGES_IGNORE := $(MESSAGES_IGNORE) --ignore=tests --ignore=bench --ignore=fixtures
+translations: install
+	$(BIN)/python manage.py makemessages --locale hr --locale ro --add-location file \
+		--no-obsolete $(MAKEMESSAGES_IGNORE)
+
+setup: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_thesaurus fixtures/thesaurus.toml
@@ -70,7 +88,7 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 		echo "Chromium could not be installed: browser tests will be skipped."
 
-test: install node browser lint
+test: install node browser messages lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest
 	@$(MAKE) --no-print-directory test-postgres
@@ -99,7 +117,7 @@ bench: install
 # Slow reliability tests: concurrent writers during searches, a killed worker, rebuild under load,
 # fresh fuzzing, the stored-XSS corpus in Chromium, and the other slow tests (the fast evaluation
 # against Whoosh's matchers on 10 000 passages); make test runs the fast ones.
-test-reliability: install node browser
+test-reliability: install node browser messages
 	$(BIN)/python -m pytest -m "reliability or slow"
 
 LOAD_SECONDS ?= 60

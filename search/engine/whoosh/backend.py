@@ -22,6 +22,7 @@ from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.idsets import DocIdSet
 
+from search import plan
 from search.engine import Engine, IndexHit, Results
 from search.engine.whoosh import building
 from search.engine.whoosh.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS
@@ -51,6 +52,11 @@ class MaskIdSet(DocIdSet):
 
     def __len__(self):
         return int(np.count_nonzero(self.mask))
+
+
+def used(values):
+    """A filter's values that filter: a range as it is, the non-empty values of a list."""
+    return values if isinstance(values, plan.Range) else [v for v in values or () if v]
 
 
 def descending(sort_by) -> bool:
@@ -287,7 +293,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
     ) -> Results:
         searcher = self.searcher()
         state = self.state(searcher)
-        filters = {f: [v for v in vals if v] for f, vals in (filters or {}).items() if vals}
+        filters = {f: kept for f, vals in (filters or {}).items() if (kept := used(vals))}
         allowed = {field: state.facets.allowed(field, vals) for field, vals in filters.items()}
         keep = state.facets.combined(allowed)
         scored = None
