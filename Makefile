@@ -8,7 +8,7 @@ PORT ?= 8000
 SIZE ?= 10k
 ENGINE ?= whoosh
 
-.PHONY: help install setup run serve test test-postgres test-reliability lint format bench bench-load browser clean node
+.PHONY: help install setup run serve test test-postgres test-solr test-reliability lint format bench bench-load browser clean node messages translations
 
 help:
 	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/"
@@ -16,8 +16,10 @@ help:
 	@echo "make test   lint, migration check and the test suite (browser tests included)"
 	@echo "make setup  virtualenv, dependencies, database, seed corpus, search index"
 	@echo "make lint   ruff check and format check"
+	@echo "make translations  add new interface strings to locale/*.po; make messages compiles them"
 	@echo "make bench  benchmarks (SIZE=10k, 100k or 1m; ENGINE=solr adds SolrCloud); make bench-load"
-	@echo "make test-postgres, make test-reliability: the PostgreSQL leg, the slow tests"
+	@echo "make test-postgres, make test-solr, make test-reliability: the PostgreSQL and Solr legs,"
+	@echo "           the slow tests"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +41,24 @@ $(NODE_INSTALLED): package.json package-lock.json
 
 node: $(NODE_INSTALLED)
 
-setup: install
+# The interface's translations: locale/<language>/LC_MESSAGES/*.po compiled into the .mo files
+# Django reads (kept out of git; only changed catalogues are compiled again). Compiling needs
+# gettext's msgfmt: install Debian's gettext where we may, otherwise compilemessages says so.
+MESSAGES_IGNORE := --ignore=.git --ignore=.venv --ignore=node_modules --ignore=data
+messages: install
+	@command -v msgfmt >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null) || \
+		echo "gettext could not be installed: msgfmt is needed to compile the translations."
+	$(BIN)/python manage.py compilemessages --verbosity 0 $(MESSAGES_IGNORE)
+
+# After adding or changing interface strings: the catalogues in locale/ gain them, to be
+# translated there (make test fails on a string left untranslated or fuzzy).
+MAKEMESSAGES_IGNORE := $(MESSAGES_IGNORE) --ignore=tests --ignore=bench --ignore=fixtures
+translations: install
+	$(BIN)/python manage.py makemessages --locale hr --locale ro --add-location file \
+		--no-obsolete $(MAKEMESSAGES_IGNORE)
+
+setup: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py load_thesaurus fixtures/thesaurus.toml
@@ -70,10 +89,11 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 		echo "Chromium could not be installed: browser tests will be skipped."
 
-test: install node browser lint
+test: install node browser messages lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest
 	@$(MAKE) --no-print-directory test-postgres
+	@$(MAKE) --no-print-directory test-solr
 
 # The database-facing tests again, on PostgreSQL: bin/with-postgres starts a throwaway server on
 # 127.0.0.1 and removes it afterwards; where none can start, it says why and the leg is skipped.
@@ -81,6 +101,18 @@ PG_TESTS := tests/archive tests/annotations tests/search tests/test_postgres.py
 
 test-postgres: install
 	bash bin/with-postgres $(BIN)/python -m pytest -m "not browser" -p no:playwright $(PG_TESTS) -q
+
+# The search tests again, on SolrCloud: bin/with-solr starts a throwaway cluster (two nodes and
+# ZooKeeper on 127.0.0.1, built once with Maven into ~/.cache/archive-solr) and removes it
+# afterwards; without Java or Maven it says why and the leg is skipped (ARCHIVE_REQUIRE_SOLR=1
+# makes that a failure). The tests that ask the engine something (the rest test query building
+# and analysis above the seam, the same on either engine); the Whoosh engine's own are skipped.
+SOLR_TESTS := tests/search/solr tests/search/test_engine.py tests/search/test_search.py \
+	tests/search/test_queue.py tests/search/test_facets.py tests/search/test_index_updates.py \
+	tests/api/test_contract.py tests/api/test_health.py
+
+test-solr: install
+	bash bin/with-solr $(BIN)/python -m pytest -m "not browser" -p no:playwright $(SOLR_TESTS) -q
 
 # ENGINE=solr: Solr beside Whoosh and FTS5 in the same run, on bin/with-solr's throwaway cluster.
 bench: install
@@ -93,7 +125,7 @@ endif
 # Slow reliability tests: concurrent writers during searches, a killed worker, rebuild under load,
 # fresh fuzzing, the stored-XSS corpus in Chromium, and the other slow tests (the fast evaluation
 # against Whoosh's matchers on 10 000 passages); make test runs the fast ones.
-test-reliability: install node browser
+test-reliability: install node browser messages
 	$(BIN)/python -m pytest -m "reliability or slow"
 
 LOAD_SECONDS ?= 60

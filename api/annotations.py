@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.core.paginator import EmptyPage
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from ninja import Field, Path, Query, Router, Schema
 from pydantic import field_validator
 from pydantic.json_schema import SkipJsonSchema
@@ -72,7 +72,7 @@ class AnnotationFilters(Schema):
 def published_document(slug: str):
     document, _former = resolve_document(slug)
     if not document or not document.published:
-        raise Http404(f"no document {slug!r}")
+        raise Http404(gettext("no document %(slug)r") % {"slug": slug})
     return document
 
 
@@ -129,7 +129,7 @@ def annotations(request, response: HttpResponse, filters: Query[AnnotationFilter
             page_size=filters.page_size,
         )
     except EmptyPage as error:
-        raise Http404("page out of range") from error
+        raise Http404(gettext("page out of range")) from error
 
 
 @router.get(
@@ -155,7 +155,10 @@ def annotation(
 ):
     """One published annotation; 404 for drafts and unknown ids."""
     response["Content-Type"] = MEDIA_TYPE
-    return annotation_to_w3c(get_object_or_404(published(), uuid=uuid), base_url(request))
+    annotation = published().filter(uuid=uuid).first()
+    if annotation is None:
+        raise Http404(gettext("No such annotation."))
+    return annotation_to_w3c(annotation, base_url(request))
 
 
 def as_json_ld(operations: dict) -> None:

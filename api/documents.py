@@ -2,7 +2,8 @@
 
 from typing import Annotated
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Path, Router
 
 from api.schemas import HTML_404, SLUG_PATTERN, DocumentList, Error, Passage
@@ -62,4 +63,7 @@ def passage(
         document = published_document(slug)
     except Moved as moved:
         return moved_to(request, moved.document, "api:passage", n=n)
-    return get_object_or_404(document.passages, n=n)
+    passage = document.passages.filter(n=n).first()
+    if passage is None:
+        raise Http404(_("No such passage."))
+    return passage

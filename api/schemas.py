@@ -50,7 +50,9 @@ class Error(Out):
 class InvalidParameters(Error):
     """A 400: the parameters the API cannot use, each with its reasons."""
 
-    error: Literal["invalid parameters"]
+    error: str = Field(
+        description="“invalid parameters”, in the interface language the request asks for."
+    )
     details: dict[str, list[str]] = Field(description="The reasons, by parameter name.")
 
 

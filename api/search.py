@@ -2,6 +2,7 @@
 the parameters, and the OpenAPI document lists them from it."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from api.errors import BadParameters
@@ -21,6 +22,10 @@ DESCRIPTIONS = {
     "language": "Passages in these languages.",
     "document": "Passages of these documents; an unknown slug is refused (400).",
     "year": "Passages that mention these years.",
+    "year_from": "Passages that mention a year from this one on (with year_to: in the range, "
+    "both ends included). Later than year_to: refused (400).",
+    "year_to": "Passages that mention a year up to this one (with year_from: in the range). "
+    "With chosen years (year), the chosen years inside the range are kept; none inside: 400.",
     "concept": "Passages tagged with these concepts; an unknown slug is refused (400).",
     "annotated": "Only passages with (yes) or without (no) published notes.",
     "note_tag": "Passages whose published notes carry these tags.",
@@ -56,7 +61,7 @@ def search(request):
         # Facet labels come in the reader's language (search_passages labels them per request).
         return search_passages(form, request.build_absolute_uri)
     except PageOutOfRange as error:
-        raise Http404("page out of range") from error
+        raise Http404(_("page out of range")) from error
 
 
 def parameters() -> list[dict]:

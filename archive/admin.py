@@ -3,6 +3,7 @@
 from axes import admin as axes_admin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
@@ -286,6 +287,12 @@ class PassageForm(forms.ModelForm):
     class Meta:
         model = Passage
         fields = ["section", "text", "language"]
+        # The label of the button each annotation row gets (static/annotations/admin_annotate.js).
+        widgets = {
+            "text": AdminTextareaWidget(
+                attrs={"data-take-label": _("Use the words selected in the text")}
+            )
+        }
         help_texts = {
             "text": _(
                 "Saving a changed text keeps the old one as a revision; the passage's "

@@ -123,7 +123,7 @@ class Cited:
         if self.revision:
             reference += ", " + gettext("text revision %(n)s") % {"n": self.revision}
             if self.revised_on:
-                reference += f" ({date_format(self.revised_on, 'j F Y')})"
+                reference += f" ({date_format(self.revised_on)})"
         return reference
 
     def note(self) -> str:
@@ -173,11 +173,19 @@ def passage_citation(passage: Passage, url: str, **options: Unpack[CiteOptions])
     cited = cite(passage, url, **options)
     document = cited.document
     parts = [f"{document.author},"] if document.author else []
-    locator = f"“{document.display_title},” passage {passage.n}"
+    # The quotation marks and their punctuation are the interface language's own.
+    locator = gettext("“%(title)s,” passage %(n)s") % {
+        "title": document.display_title,
+        "n": passage.n,
+    }
     if cited.section:
-        locator += f" (“{cited.section}”)"
+        locator += " " + gettext("(“%(section)s”)") % {"section": cited.section}
     parts.append(f"{locator}.")
-    source_revision = f"revision {document.source_revision}" if document.source_revision else ""
+    source_revision = (
+        gettext("revision %(revision)s") % {"revision": document.source_revision}
+        if document.source_revision
+        else ""
+    )
     source = ", ".join(
         bit for bit in (document.publisher, source_revision, document.source_date) if bit
     )
@@ -185,9 +193,10 @@ def passage_citation(passage: Passage, url: str, **options: Unpack[CiteOptions])
         parts.append(f"{source}.")
     reference = cited.reference()
     if cited.quote:
-        reference += f", quoting “{cited.quote}”"
+        reference += ", " + gettext("quoting “%(quote)s”") % {"quote": cited.quote}
     parts.append(full_stop(reference))
-    parts.append(f"{url} (accessed {date_format(cited.accessed, 'j F Y')}).")
+    accessed = gettext("accessed %(date)s") % {"date": date_format(cited.accessed)}
+    parts.append(f"{url} ({accessed}).")
     return " ".join(parts)
 
 

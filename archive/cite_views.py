@@ -24,7 +24,7 @@ def citation_file(request, slug, n, fmt):
     """A passage's citation in one format; `?rev=N` cites a revision, `?quote=` some words."""
     form = FORMATS.get(fmt)
     if form is None:
-        raise Http404("No such citation format.")
+        raise Http404(_("No such citation format."))
     try:
         document = published_document(slug)
     except Moved as moved:

@@ -1,14 +1,16 @@
 """What the archive stores: documents, their citable passages, and every revision of each."""
 
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from archive.concepts.thesaurus import preferred_label
 from archive.signals import announce_passages_changed, passage_revised
 from archive.text import count_words, years_mentioned
 
@@ -171,6 +173,16 @@ class Document(models.Model):
     def readable_source_url(self) -> str:
         """The source URL with percent-escapes decoded, as a person would type it."""
         return unquote(self.source_url)
+
+    @property
+    def source_label(self) -> str:
+        """Where the text comes from, as a catalogue names it: the publisher, else the site it
+        was taken from; empty when neither is recorded (the file name is no name for a reader)."""
+        if self.publisher:
+            return self.publisher
+        if self.linkable_source_url:
+            return urlsplit(self.source_url).hostname or ""
+        return ""
 
     @property
     def display_title(self) -> str:
@@ -414,15 +426,13 @@ class Concept(models.Model):
         verbose_name_plural = _("concepts")
 
     def __str__(self):
-        return self.label()
+        # Named in the interface language wherever the concept is shown (admin, notes).
+        return self.label(get_language() or "en")
 
     def label(self, language: str = "en") -> str:
         """The preferred label in a language, else the English one, else any."""
-        labels = sorted(
-            (lab for lab in self.labels.all() if lab.preferred),
-            key=lambda lab: (lab.language != language, lab.language != "en"),
-        )
-        return labels[0].text if labels else self.slug
+        labels = [(lab.language, lab.text) for lab in self.labels.all() if lab.preferred]
+        return preferred_label(labels, language) or self.slug
 
 
 class ConceptLabel(models.Model):

@@ -5,6 +5,7 @@ and the API all resolve references here, so a reference means the same everywher
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from archive.aliases import resolve_document
 from archive.models import Document, Passage, PassageRevision
@@ -22,7 +23,7 @@ def published_document(slug: str) -> Document:
     reader may see a document under it."""
     document, former = resolve_document(slug)
     if document is None or not document.published:
-        raise Http404("No such document.")
+        raise Http404(_("No such document."))
     if former:
         raise Moved(document)
     return document
@@ -77,7 +78,7 @@ def cited_passage(document: Document, n: int, rev: str | None = None) -> CitedPa
     if the document has no such passage or the passage no such revision."""
     passage = document.passages.select_related("document").filter(n=n).first()
     if passage is None:
-        raise Http404("No such passage.")
+        raise Http404(_("No such passage."))
     revisions = list(passage.revisions.order_by("number"))
     shown = None
     if rev is not None:
@@ -85,7 +86,7 @@ def cited_passage(document: Document, n: int, rev: str | None = None) -> CitedPa
         try:
             shown = by_number[int(rev)]
         except (ValueError, KeyError):
-            raise Http404("This passage has no such revision.") from None
+            raise Http404(_("This passage has no such revision.")) from None
     if revisions and shown == revisions[-1]:
         shown = None
     return CitedPassage(passage, revisions, shown, revision_asked=rev is not None)

@@ -6,6 +6,7 @@ app_name = "archive"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("documents/", views.document_list, name="documents"),
     path("documents/<slug:slug>/", views.document_detail, name="document"),
     path("documents/<slug:slug>/<int:n>/", views.passage_detail, name="passage"),

@@ -1,11 +1,13 @@
 """Reader pages: the overview, the catalogue, a document's text, and a passage's permalink."""
 
 from django.db.models import Count, Sum
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from archive import finding
 from archive.citation import passage_citation
 from archive.diff import word_diff_html
 from archive.metadata import document_metadata, passage_metadata
@@ -46,9 +48,29 @@ def home(request):
 
 
 @require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: they get the archive's icon (a
+    temporary redirect, as the icon's static name may carry a hash of its content)."""
+    return HttpResponseRedirect(static("archive/favicon.svg"))
+
+
+@require_safe
 def document_list(request):
     documents = Document.objects.published().with_passage_counts()
     return render(request, "archive/document_list.html", {"documents": documents})
+
+
+def with_matches(passages: list, found: finding.InDocument) -> list:
+    """The passages, each matching one given its marked text and the previous and next
+    matches' numbers (for the reader's links between them)."""
+    order = found.order
+    place = {n: i for i, n in enumerate(order)}
+    for passage in passages:
+        i = place.get(passage.n)
+        passage.marked = found.marked.get(passage.n, "")
+        passage.previous_match = order[i - 1] if i else None
+        passage.next_match = order[i + 1] if i is not None and i + 1 < len(order) else None
+    return passages
 
 
 @require_safe
@@ -60,12 +82,18 @@ def document_detail(request, slug):
     # The notes too, for each passage's badge: what readers may see of them is the annotations
     # app's rule, asked in the template.
     passages = document.passages.current().order_by("position").prefetch_related("annotations")
+    query = request.GET.get("q", "")
+    found = finding.in_document(document, query)
+    if found:
+        passages = with_matches(list(passages), found)
     return render(
         request,
         "archive/document_detail.html",
         {
             "document": document,
             "passages": passages,
+            "query": query,
+            "found": found,
             "withdrawn": document.passages.filter(withdrawn=True).order_by("n"),
             "metadata": document_metadata(
                 document, request.build_absolute_uri(document.get_absolute_url())
@@ -91,6 +119,7 @@ def passage_detail(request, slug, n):
         previous = siblings.filter(position__lt=passage.position).order_by("-position").first()
         next_ = siblings.filter(position__gt=passage.position).order_by("position").first()
     page_url = cited.url(request.build_absolute_uri)
+    search = finding.from_hit(request.GET, passage, cited.text)
     # Notes are anchored to the current text: an earlier revision is shown without them.
     notes = [] if shown else list(passage.annotations.readable().with_links())
     return render(
@@ -113,5 +142,6 @@ def passage_detail(request, slug, n):
             "metadata": passage_metadata(passage, page_url, revision=cited.number),
             "previous": previous,
             "next": next_,
+            "search": search,
         },
     )

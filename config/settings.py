@@ -184,6 +184,10 @@ if os.environ.get("HAYSTACK_SOLR_URL"):
         "TIMEOUT": int(os.environ.get("HAYSTACK_SOLR_TIMEOUT", "10")),
     }
 
+# What answers the reader pages' searches (within a document, a passage opened from a hit):
+# the archive asks it through archive.finding and never imports search itself.
+ARCHIVE_FINDER = "search.within"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -218,8 +222,13 @@ if BEHIND_PLAIN_HTTP:
 
     AXES_CLIENT_IP_CALLABLE = client_address
 
+# The interface speaks these; each text keeps its own language. LocaleMiddleware reads the
+# language cookie (set by /i18n/setlang/), else Accept-Language; no address carries a language.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("hr", "Hrvatski"), ("ro", "Română")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers as each language writes them; config/formats/ changes only what differs.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

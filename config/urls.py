@@ -13,6 +13,8 @@ urlpatterns = [
         RedirectView.as_view(url="/admin/annotations/%(model)s/%(rest)s", query_string=True),
     ),
     path("admin/", admin.site.urls),
+    # set_language at /i18n/setlang/; the pages themselves have no language prefix.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("", include("search.urls")),
     path("", include("archive.urls")),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from annotations.models import Annotation
 from archive.models import Concept, Document, Language
-from search import facets
+from search import facets, plan
 
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SORTS = [("relevance", _("Relevance")), ("document", _("Document order"))]
@@ -54,12 +54,27 @@ class KnownValuesField(forms.MultipleChoiceField):
         return value in self._known_now
 
 
+# The years a filter may name.
+YEARS = (1500, 2099)
+
+
 class YearsField(forms.TypedMultipleChoiceField):
     """Years from 1500 to 2099, checked by value (a list of 600 choices was copied with every
     form)."""
 
     def valid_value(self, value):
-        return str(value).isdigit() and 1500 <= int(value) < 2100
+        return str(value).isdigit() and YEARS[0] <= int(value) <= YEARS[1]
+
+
+def year_bound(label) -> forms.IntegerField:
+    """One end of the year range (`year_from`, `year_to`)."""
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=YEARS[0],
+        max_value=YEARS[1],
+        error_messages={"invalid": _("Enter a year as a number, such as 1939.")},
+    )
 
 
 # How each facet's chosen values are read and checked.
@@ -85,16 +100,28 @@ class SearchForm(forms.Form):
     """The query, a field for each facet (`search.facets`), sort and paging."""
 
     q = forms.CharField(label=_("Search"), required=False, strip=True)
-    sort = forms.ChoiceField(choices=SORTS, required=False)
-    page = forms.IntegerField(min_value=1, required=False)
-    page_size = forms.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
-    expand = forms.ChoiceField(choices=[("1", _("on")), ("0", _("off"))], required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORTS, required=False)
+    page = forms.IntegerField(label=_("Page"), min_value=1, required=False)
+    page_size = forms.IntegerField(
+        label=_("Results per page"), min_value=1, max_value=MAX_PAGE_SIZE, required=False
+    )
+    expand = forms.ChoiceField(
+        label=_("Other names of a concept"),
+        choices=[("1", _("on")), ("0", _("off"))],
+        required=False,
+    )
+    # Passages mentioning a year in this range (either end may be left open).
+    year_from = year_bound(_("From year"))
+    year_to = year_bound(_("To year"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].validators = []
         self.fields.update(facet_fields())
-        self.order_fields(["q", *FACETS])
+        # The range beside the chosen years.
+        order = ["q", *FACETS]
+        order[order.index("year") + 1 : order.index("year") + 1] = ["year_from", "year_to"]
+        self.order_fields(order)
 
     def clean_q(self):
         # Control characters (a NUL from a broken client) are dropped, not refused.
@@ -106,14 +133,51 @@ class SearchForm(forms.Form):
         data["page"] = data.get("page") or 1
         data["page_size"] = data.get("page_size") or DEFAULT_PAGE_SIZE
         data["expand"] = data.get("expand") != "0"
+        low, high = data.get("year_from"), data.get("year_to")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "year_to",
+                _("The range ends before it begins: %(to)s is earlier than %(from)s.")
+                % {"to": high, "from": low},
+            )
+        elif data.get("year") and self.year_range() and not self.years_in_range():
+            self.add_error(
+                "year",
+                _("None of the chosen years lies in the range %(range)s.")
+                % {"range": range_label(low, high)},
+            )
         return data
 
-    def filters(self) -> dict[str, list[str]]:
-        """Active facet filters keyed by index field."""
+    def year_range(self) -> plan.Range | None:
+        """The range of years asked for, if any."""
+        low, high = self.cleaned_data.get("year_from"), self.cleaned_data.get("year_to")
+        return None if low is None and high is None else plan.Range(low, high)
+
+    def years_in_range(self) -> list[str]:
+        """The chosen years (the year facet) that lie in the year range."""
+        span = self.year_range()
+        return [str(y) for y in self.cleaned_data.get("year") or [] if str(y) in span]
+
+    def filters(self) -> dict[str, plan.Filter]:
+        """Active facet filters keyed by index field, the year range among them."""
         found = {}
         for facet in facets.FACETS:
             chosen = self.cleaned_data.get(facet.name)
             if facet.one_choice:
                 chosen = [chosen] if chosen else []
             found[facet.field] = [str(value) for value in chosen or []]
+        span = self.year_range()
+        if span is not None:
+            # Chosen years and a range together: the chosen years inside it.
+            years = facets.BY_NAME["year"].field
+            found[years] = self.years_in_range() if found[years] else span
         return found
+
+
+def range_label(low: int | None, high: int | None) -> str:
+    """A year range as a reader reads it: "1930–1935", "from 1930", "to 1935"."""
+    if low is not None and high is not None:
+        return str(low) if low == high else f"{low}–{high}"
+    if low is not None:
+        return _("from %(year)s") % {"year": low}
+    return _("to %(year)s") % {"year": high}

@@ -6,7 +6,7 @@
 weighs, as in Whoosh and Lucene, so that a tree and the engine's query have the same shape.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 
@@ -78,6 +78,35 @@ class MatchAll:
     """Every passage of the index (a search by facets alone)."""
 
     boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Range:
+    """A filter keeping passages holding a value of the field between `low` and `high`, both
+    included, compared as whole numbers (either end None: open). Each engine answers it its own
+    way (Whoosh over its facet values, Solr as a range query), never as a list of values."""
+
+    low: int | None = None
+    high: int | None = None
+
+    def __contains__(self, value) -> bool:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            return False
+        return (self.low is None or number >= self.low) and (
+            self.high is None or number <= self.high
+        )
+
+
+# What a filter asks of an index field: any of these values, or a value in a range.
+Filter = Sequence[str] | Range
+
+
+def used(values: Filter | None) -> Filter:
+    """A filter's values that filter: a range as it is, the non-empty values of a list (an
+    empty result: the field is not filtered)."""
+    return values if isinstance(values, Range) else [v for v in values or () if v]
 
 
 Plan = Term | Phrase | Prefix | Fuzzy | All | Any | Without | MatchAll

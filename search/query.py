@@ -3,12 +3,17 @@
 The query language: words (all must match), "quoted phrases" (exact, after folding), OR between
 two terms, -exclusion (also NOT), prefix*, fuzzy~ (one or two letters off), note:word (only in
 curators' notes). Whatever cannot be
-read that way is searched as plain words, with a notice saying so; nothing here raises.
+read that way is searched as plain words, with a notice saying so; nothing here raises. The
+notices are lazy: an outcome is cached for readers of every language, each reads them in theirs.
 """
 
 import dataclasses
 import re
 from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from archive.concepts.thesaurus import Thesaurus
 from archive.text import SNOWBALL_ALGORITHMS, fold, index_forms, split_words
@@ -43,7 +48,7 @@ class ParsedQuery:
     raw: str
     groups: list[list[Clause]] = field(default_factory=list)
     excluded: list[Clause] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
+    notices: list[str | Promise] = field(default_factory=list)
 
     @property
     def clauses(self) -> list[Clause]:
@@ -82,17 +87,22 @@ def parse_query(raw: str) -> ParsedQuery:
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         parsed.notices.append(
-            f"Your query was longer than {MAX_QUERY_CHARS} characters; the rest was left out."
+            format_lazy(
+                _("Your query was longer than {limit} characters; the rest was left out."),
+                limit=MAX_QUERY_CHARS,
+            )
         )
     if text.count('"') % 2:
         text = text.replace('"', " ")
         parsed.notices.append(
-            "A quotation mark was not closed, so the words were searched "
-            "one by one rather than as a phrase."
+            _(
+                "A quotation mark was not closed, so the words were searched "
+                "one by one rather than as a phrase."
+            )
         )
     if re.search(r"[()\[\]{}]", text):
         text = re.sub(r"[()\[\]{}]", " ", text)
-        parsed.notices.append("Brackets are not part of the search language; they were ignored.")
+        parsed.notices.append(_("Brackets are not part of the search language; they were ignored."))
     pending_or = negate_next = False
     ignored = []
     for token in TOKEN_RE.findall(text):
@@ -122,12 +132,18 @@ def parse_query(raw: str) -> ParsedQuery:
     if pending_or:
         ignored.append("OR")
     if ignored:
-        parsed.notices.append("Ignored, as they hold no word to search: " + " ".join(ignored))
+        parsed.notices.append(
+            format_lazy(
+                _("Ignored, as they hold no word to search: {terms}"), terms=" ".join(ignored)
+            )
+        )
     if len(parsed.clauses) > MAX_CLAUSES:
         parsed.groups = parsed.groups[:MAX_CLAUSES]
-        parsed.notices.append(f"Only the first {MAX_CLAUSES} terms were searched.")
+        parsed.notices.append(
+            format_lazy(_("Only the first {limit} terms were searched."), limit=MAX_CLAUSES)
+        )
     if parsed.excluded and not parsed.groups:
-        parsed.notices.append("A search needs at least one word that is not excluded.")
+        parsed.notices.append(_("A search needs at least one word that is not excluded."))
     return parsed
 
 

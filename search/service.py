@@ -2,13 +2,16 @@
 
 import dataclasses
 import heapq
+import itertools
 import math
 import threading
 from collections import Counter, OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -148,32 +151,35 @@ def facet_rows(counts: dict[str, dict[str, int]], filters: dict) -> dict[str, li
     found = {}
     for facet in FACETS:
         values = counts.get(facet.field, {})
-        selected = set(filters.get(facet.field, []))
+        chosen = filters.get(facet.field) or []
         if facet.name == "year":
-            found[facet.name] = year_rows(values, selected)
+            found[facet.name] = year_rows(values, chosen)
         else:
-            found[facet.name] = top_rows(values, selected)
+            found[facet.name] = top_rows(values, set(chosen))
     # Passages without notes are not offered as a choice of their own.
     found["annotated"] = [row for row in found["annotated"] if row["value"] == "yes"]
     return found
 
 
 def top_rows(values: dict[str, int], selected: set[str]) -> list[dict]:
-    """The values with most hits (in index order among equals), and any chosen ones."""
+    """The values with most hits (in index order among equals), and every chosen one, with no
+    hits too: a filter that leaves nothing stays listed, so that it can be removed."""
     pairs = list(values.items())
     if len(pairs) > FACET_ROWS:
         top = heapq.nlargest(FACET_ROWS, pairs, key=lambda pair: pair[1])
         kept = {value for value, _ in top}
         pairs = top + [p for p in pairs if p[0] in selected and p[0] not in kept]
+    pairs += [(value, 0) for value in sorted(selected - {value for value, _ in pairs})]
     found = [{"value": v, "count": n, "selected": v in selected} for v, n in pairs]
     return sorted(found, key=lambda row: -row["count"])
 
 
-def year_rows(values: dict[str, int], selected: set[str]) -> list[dict]:
-    """Every year of the histogram's span, with its hits (none for most)."""
+def year_rows(values: dict[str, int], chosen) -> list[dict]:
+    """Every year of the histogram's span, with its hits (none for most); a year is selected
+    when chosen, or inside the chosen range (a `plan.Range`)."""
     years = {int(v): n for v, n in values.items()}
     return [
-        {"value": str(y), "count": years.get(y, 0), "selected": str(y) in selected}
+        {"value": str(y), "count": years.get(y, 0), "selected": str(y) in chosen}
         for y in range(YEAR_SPAN[0], YEAR_SPAN[1] + 1)
     ]
 
@@ -186,7 +192,7 @@ def labelled(facets: dict[str, list[dict]], thesaurus, titles) -> dict[str, list
         "language": lambda v: languages.get(v, v),
         "document": lambda v: titles.get(v, v),
         "year": str,
-        "concept": lambda v: next(iter(thesaurus.preferred_labels(v)), v),
+        "concept": lambda v: thesaurus.preferred_label(v, get_language() or "en"),
         "annotated": lambda v: NOTE_LABELS.get(v, v),
         "note_tag": str,
     }
@@ -325,33 +331,83 @@ def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
 def for_reader(outcome: SearchOutcome, thesaurus, titles) -> SearchOutcome:
     """The outcome with facet labels and notices in the reader's interface language (a copy:
     the cached outcome is shared by readers of every language, so it holds none of them)."""
-    notices = [*outcome.notices, str(INDEX_UNBUILT)] if outcome.index_unbuilt else outcome.notices
+    notices = [*outcome.notices, INDEX_UNBUILT] if outcome.index_unbuilt else outcome.notices
+    notices = [str(notice) for notice in notices]
     return dataclasses.replace(
         outcome, facets=labelled(outcome.facets, thesaurus, titles), notices=notices
     )
 
 
-def run_search(form, absolute, thesaurus) -> SearchOutcome:
+@dataclass
+class Planned:
+    """What a valid form asks the engine: the compiled query, its plan (None: nothing is
+    searched, neither words nor filters given), the filters and the sort."""
+
+    compiled: CompiledQuery
+    query: plan.Plan | None
+    filters: dict[str, plan.Filter]
+    sort: tuple[str, ...]
+
+
+def planned(form, thesaurus) -> Planned:
+    """The search a valid SearchForm describes, as the engine runs it."""
     data = form.cleaned_data
     filters = form.filters()
+    parsed = parse_query(data.get("q") or "")
+    compiled = build_query(parsed, thesaurus=thesaurus if data["expand"] else None)
+    query = compiled.query
+    if query is None and any(filters.values()):
+        query = plan.MatchAll()
+    return Planned(compiled, query, filters, SORT_FIELDS[data["sort"]])
+
+
+def every_hit(search: Planned, *, cap: int, window: int = 500) -> tuple[int, Iterator[IndexHit]]:
+    """How many passages the search finds, and its first `cap` hits in its order, read from
+    the engine a window at a time (an export streams them without holding them all)."""
+    if search.query is None:
+        return 0, iter(())
+
+    def windows(start: int, total: int) -> Iterator[list[IndexHit]]:
+        while start < min(total, cap):
+            end = min(start + window, cap)
+            found = engine().run(
+                search.query,
+                filters=search.filters,
+                sort=search.sort,
+                start=start,
+                end=end,
+                facets=(),
+            )
+            yield found.hits
+            start = end
+
+    first = engine().run(
+        search.query,
+        filters=search.filters,
+        sort=search.sort,
+        start=0,
+        end=min(window, cap),
+        facets=(),
+    )
+    rest = windows(len(first.hits), first.total)
+    return first.total, itertools.chain(first.hits, itertools.chain.from_iterable(rest))
+
+
+def run_search(form, absolute, thesaurus) -> SearchOutcome:
+    data = form.cleaned_data
     outcome = SearchOutcome(
         query=data.get("q") or "", page=data["page"], page_size=data["page_size"]
     )
-    parsed = parse_query(outcome.query)
-    outcome.notices = parsed.notices
-    compiled = build_query(parsed, thesaurus=thesaurus if data["expand"] else None)
+    search = planned(form, thesaurus)
+    compiled, query, filters = search.compiled, search.query, search.filters
+    outcome.notices = compiled.parsed.notices
     outcome.expansions = compiled.expansions
-    if compiled.query is None and not any(filters.values()):
+    if query is None:
         return outcome
-    query = compiled.query if compiled.query is not None else plan.MatchAll()
     outcome.searched = True
     start = (outcome.page - 1) * outcome.page_size
     found = engine().run(
-        query,
-        filters=filters,
-        sort=SORT_FIELDS[data["sort"]],
-        start=start,
-        end=start + outcome.page_size,
+        query, filters=filters, sort=search.sort, start=start, end=start + outcome.page_size
     )
     outcome.count = found.total
     outcome.index_unbuilt = not outcome.count and index_is_unbuilt()

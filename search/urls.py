@@ -6,4 +6,5 @@ app_name = "search"
 
 urlpatterns = [
     path("search/", views.search_page, name="search"),
+    path("search/export.<str:fmt>", views.export, name="export"),
 ]

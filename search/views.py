@@ -2,15 +2,21 @@
 
 import dataclasses
 
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from archive.models import Document
 from search.engine import EngineUnavailable
-from search.facets import BY_NAME
-from search.forms import SearchForm
+from search.exports import EXPORT_CAP, EXPORTS, exported_hits, passages
+from search.facets import BY_NAME, FACETS
+from search.forms import SearchForm, range_label
 from search.service import PageOutOfRange, SearchOutcome, search_passages
+
+# What the year range is set by in addresses.
+RANGE_PARAMS = ("year_from", "year_to")
 
 
 def bound_form(request) -> SearchForm:
@@ -33,18 +39,106 @@ def toggled(params, name: str, value: str) -> str:
     return "?" + query.urlencode()
 
 
+def year_range_link(params, year: str) -> str:
+    """The query string a histogram bar links to: that year alone; with one year chosen
+    already, the range from it to this one (two clicks make a range); the chosen year again,
+    no range. The range replaces chosen years (`year`), and paging is reset."""
+    query = params.copy()
+    low, high = query.get("year_from"), query.get("year_to")
+    for name in ("year", "page", *RANGE_PARAMS):
+        query.pop(name, None)
+    if low == high == year:
+        return "?" + query.urlencode()
+    if low is not None and low == high and low.isdigit():
+        low, high = sorted([int(low), int(year)])
+    else:
+        low = high = year
+    query["year_from"], query["year_to"] = str(low), str(high)
+    return "?" + query.urlencode()
+
+
+def without(params, *names: str) -> str:
+    query = params.copy()
+    for name in (*names, "page"):
+        query.pop(name, None)
+    return "?" + query.urlencode()
+
+
 def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
-    """The outcome with every facet row given the link that switches it on or off (a copy: the
-    outcome itself may be shared through the result cache)."""
+    """The outcome with every facet row given the link that switches it on or off, every year
+    of the histogram the link that sets the range, and a document's row the language of its
+    title (a copy: the outcome itself may be shared through the result cache)."""
+    slugs = [row["value"] for row in outcome.facets.get("document", [])]
+    languages = dict(Document.objects.filter(slug__in=slugs).values_list("slug", "language"))
     facets = {
-        facet: [{**row, "toggle": toggled(request.GET, facet, row["value"])} for row in rows]
+        facet: [
+            {
+                **row,
+                "toggle": toggled(request.GET, facet, row["value"]),
+                "lang": languages.get(row["value"]) if facet == "document" else None,
+            }
+            for row in rows
+        ]
         for facet, rows in outcome.facets.items()
     }
+    facets["year"] = [
+        {**row, "toggle": year_range_link(request.GET, row["value"])}
+        for row in facets.get("year", [])
+    ]
     return dataclasses.replace(outcome, facets=facets)
 
 
+def chips(request, form: SearchForm, outcome: SearchOutcome) -> list[dict]:
+    """Every active filter with its label and the link that removes it, whatever the search
+    found: at no results the filters are what a reader has to change."""
+    found = []
+    for facet in FACETS:
+        chosen = form.cleaned_data.get(facet.name)
+        chosen = [chosen] if facet.one_choice and chosen else chosen or []
+        rows = {row["value"]: row for row in outcome.facets.get(facet.name, [])}
+        for value in map(str, chosen):
+            row = rows.get(value, {})
+            found.append(
+                {
+                    "label": row.get("label", value),
+                    "lang": row.get("lang"),
+                    "toggle": toggled(request.GET, facet.name, value),
+                }
+            )
+    span = form.year_range()
+    if span is not None:
+        label = _("Years %(range)s") % {"range": range_label(span.low, span.high)}
+        found.append({"label": label, "toggle": without(request.GET, *RANGE_PARAMS)})
+    return found
+
+
+def export_links(request, outcome: SearchOutcome) -> list[dict]:
+    """The whole result set in each export format, with the search's own parameters."""
+    query = request.GET.copy()
+    for name in ("page", "page_size"):
+        query.pop(name, None)
+    params = "?" + query.urlencode()
+    return [
+        {"label": export.label, "url": reverse("search:export", kwargs={"fmt": fmt}) + params}
+        for fmt, export in EXPORTS.items()
+    ]
+
+
+def hit_query(request) -> str:
+    """What a hit's link adds to the passage's address: the search (query, filters, page) and,
+    after it, the hit's rank, so that the passage marks the words and leads back and on."""
+    query = request.GET.copy()
+    query.pop("hit", None)
+    params = query.urlencode()
+    return f"?{params}&hit=" if params else "?hit="
+
+
 def form_errors(form) -> list[str]:
-    return [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+    """Each refused parameter by its label, with the reasons, in the interface language."""
+    return [
+        f"{form[name].label}: {' '.join(errors)}" if name in form.fields else " ".join(errors)
+        for name, errors in form.errors.items()
+    ]
 
 
 def unavailable(request, form):
@@ -84,7 +178,7 @@ def search_page(request):
     try:
         outcome = search_passages(form, request.build_absolute_uri)
     except PageOutOfRange as error:
-        raise Http404("There is no such page of results.") from error
+        raise Http404(_("There is no such page of results.")) from error
     except EngineUnavailable:
         return unavailable(request, form)
     expand_off = request.GET.copy()
@@ -96,8 +190,44 @@ def search_page(request):
         {
             "form": form,
             "outcome": outcome,
-            "active": [row for rows in outcome.facets.values() for row in rows if row["selected"]],
+            "active": chips(request, form, outcome),
+            # Thesaurus matches that added no other label have nothing to list.
+            "also_searched": [e for e in outcome.expansions if e.labels],
             "year_max": max((r["count"] for r in outcome.facets.get("year", [])), default=0),
             "expand_off": "?" + expand_off.urlencode(),
+            "exports": export_links(request, outcome),
+            "hit_query": hit_query(request),
         },
     )
+
+
+@require_safe
+def export(request, fmt: str):
+    """The whole result set of a search (the search page's parameters) in one format."""
+    chosen = EXPORTS.get(fmt)
+    if chosen is None:
+        raise Http404(_("No such export format."))
+    form = bound_form(request)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            "\n".join(form_errors(form)) + "\n", content_type="text/plain; charset=utf-8"
+        )
+    total, hits = exported_hits(form)
+    count = min(total, EXPORT_CAP)
+    note = ""
+    if total > count:
+        note = _(
+            "This export holds the first %(count)s of %(total)s passages found; narrow the "
+            "search to export the rest."
+        ) % {"count": count, "total": total}
+    cited = (
+        (passage, request.build_absolute_uri(passage.get_absolute_url()))
+        for passage in passages(hits)
+    )
+    response = StreamingHttpResponse(chosen.write(cited, note), content_type=chosen.content_type)
+    response["Content-Disposition"] = f'attachment; filename="search.{fmt}"'
+    response["X-Result-Count"] = str(total)
+    response["X-Export-Count"] = str(count)
+    if note:
+        response["X-Export-Truncated"] = note
+    return response

@@ -1,5 +1,6 @@
 """Shared fixtures: the seed corpus, imported once per test session."""
 
+import contextlib
 import hashlib
 import os
 import re
@@ -110,6 +111,24 @@ def rebuild_index() -> None:
     from django.core.management import call_command
 
     call_command("rebuild_index", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """The interface's translations compiled as the .po files read now (make does the same;
+    this covers pytest run on its own). Only changed catalogues are compiled again."""
+    from django.core.management import call_command
+    from django.utils.translation import trans_real
+
+    with contextlib.chdir(settings.BASE_DIR):
+        call_command(
+            "compilemessages",
+            verbosity=0,
+            ignore_patterns=[".git", ".venv", "node_modules", "data"],
+        )
+    # Catalogues read before the compile (none should be) are read again.
+    trans_real._translations = {}
+    trans_real._default = None
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,13 @@ def keyed(words: list[str], family: str) -> tuple[str, ...]:
     return tuple(query_form(algorithm, w) for w in words)
 
 
+def preferred_label(labels, language: str) -> str | None:
+    """Of a concept's preferred (language, text) labels, the one in a language, else the
+    English one, else any."""
+    ordered = sorted(labels, key=lambda label: (label[0] != language, label[0] != "en"))
+    return ordered[0][1] if ordered else None
+
+
 def families_for(language: str | None) -> list[str]:
     """Key families to look in for text of a language (None: a query, any language)."""
     if language is None:
@@ -109,6 +116,10 @@ class Thesaurus:
 
     def preferred_labels(self, slug: str) -> list[str]:
         return [text for _, text, preferred in self.concepts.get(slug, []) if preferred]
+
+    def preferred_label(self, slug: str, language: str) -> str:
+        labels = [(lang, text) for lang, text, chosen in self.concepts.get(slug, []) if chosen]
+        return preferred_label(labels, language) or slug
 
     def added_labels(self, slug: str, typed: str) -> list[str]:
         """Preferred labels of a concept other than what the reader typed, for display."""

@@ -66,15 +66,16 @@ class Engine(abc.ABC):
         self,
         query: plan.Plan,
         *,
-        filters: Mapping[str, Sequence[str]] | None = None,
+        filters: Mapping[str, plan.Filter] | None = None,
         sort: Sequence[str] = (),
         start: int = 0,
         end: int = 20,
         facets: Sequence[str] = INDEX_FIELDS,
     ) -> Results:
         """Hits start..end of the plan, by score or in the order of the `sort` index fields;
-        `filters` ({index field: values}) keep hits holding any of a field's values, in every
-        field filtered; `facets` names the facet fields to count."""
+        `filters` ({index field: values or a `plan.Range`}) keep hits holding any of a field's
+        values (or a value in its range), in every field filtered; `facets` names the facet
+        fields to count."""
 
     @abc.abstractmethod
     def generation(self) -> Hashable:

@@ -48,8 +48,7 @@ def test_year_histogram_and_suggestion(page, search_url, shot):
     expect(page.locator(".suggestion")).to_contain_text("Did you mean")
     page.locator(".suggestion a").click()
     expect(page).to_have_url(re.compile(r"q=Ribbentrop"))
-    bar = page.locator(".histogram a.bar[title^='1939']")
-    bar.click()
+    page.locator(".histogram a", has_text="1939").click()
     expect(page.locator(".chips a")).to_contain_text("1939")
     shot(page, "search-year", full_page=False)
 
@@ -68,4 +67,47 @@ def test_search_on_a_phone(browser, search_url, shot):
     page.goto(search_url + "?q=Molotov")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "search-phone", full_page=False)
+    context.close()
+
+
+def tabs_to_first_hit(page, *, skip: bool) -> int:
+    """Tab presses from the top of the page until a result's link has the focus (Enter on the
+    first skip link, when `skip`)."""
+    presses = 0
+    if skip:
+        page.keyboard.press("Tab")
+        presses += 1
+        assert page.evaluate("document.activeElement.textContent") == "Skip to results"
+        page.keyboard.press("Enter")
+    while presses < 200:
+        page.keyboard.press("Tab")
+        presses += 1
+        if page.evaluate("!!document.activeElement.closest('.hit')"):
+            return presses
+    raise AssertionError("no result took the focus")
+
+
+def test_the_first_result_is_a_few_tab_presses_away(page, search_url):
+    page.goto(search_url + "?q=Molotov")
+    assert tabs_to_first_hit(page, skip=True) <= 6
+    page.goto(search_url + "?q=Molotov")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to filters"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("!!document.activeElement.closest('.facets')")
+
+
+def test_filters_on_a_phone_are_one_tap_from_the_top(browser, search_url, shot):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(search_url + "?q=Molotov&language=en")
+    link = page.get_by_role("link", name="Filters (1)")
+    assert link.bounding_box()["y"] < 844  # in the first screen, above the results
+    link.click()
+    expect(page.locator("#facet-language")).to_be_in_viewport()
+    shot(page, "search-phone-filters", full_page=False)
+    page.get_by_role("link", name="Back to the results").click()
+    expect(page.locator("#results-heading")).to_be_in_viewport()
     context.close()

@@ -109,17 +109,11 @@ class SolrEngine(BaseSearchBackend, Engine):
             return NOTHING_YET
 
     def run(self, query, *, filters=None, sort=(), start=0, end=20, facets=INDEX_FIELDS):
-        filters = {f: [v for v in vals if v] for f, vals in (filters or {}).items() if vals}
+        filters = {f: kept for f, vals in (filters or {}).items() if (kept := plan.used(vals))}
         request = {
             "query": compile_plan(query, self.words_for),
-            "filter": [
-                {
-                    f"#{field}": {
-                        "bool": {"should": [{"term": {"f": field, "query": v}} for v in vals]}
-                    }
-                }
-                for field, vals in filters.items()
-            ],
+            # Tagged with the field's name: its facet leaves its own filter out.
+            "filter": [{f"#{field}": filter_query(field, vals)} for field, vals in filters.items()],
             "offset": start,
             "limit": max(0, end - start),
             "fields": ",".join(HIT_FIELDS),
@@ -383,6 +377,17 @@ class SolrEngine(BaseSearchBackend, Engine):
 
     def search(self, query_string, **kwargs):
         raise EngineUnavailable("Search through engine().run: haystack's SearchQuerySet is unused.")
+
+
+def filter_query(field: str, values) -> dict:
+    """Passages holding any of `values` in `field`, or a value in a `plan.Range`. Range ends are
+    written with four digits: the field holds years as four-digit strings, which then compare
+    as the numbers do."""
+    if isinstance(values, plan.Range):
+        low = "*" if values.low is None else f"{min(max(values.low, 0), 9999):04d}"
+        high = "*" if values.high is None else f"{min(max(values.high, 0), 9999):04d}"
+        return {"lucene": {"query": f"{field}:[{low} TO {high}]"}}
+    return {"bool": {"should": [{"term": {"f": field, "query": v}} for v in values]}}
 
 
 def order(field: str) -> str:

@@ -22,6 +22,7 @@ from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.idsets import DocIdSet
 
+from search import plan
 from search.engine import Engine, IndexHit, Results
 from search.engine.whoosh import building
 from search.engine.whoosh.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS
@@ -289,7 +290,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
     ) -> Results:
         searcher = self.searcher()
         state = self.state(searcher)
-        filters = {f: [v for v in vals if v] for f, vals in (filters or {}).items() if vals}
+        filters = {f: kept for f, vals in (filters or {}).items() if (kept := plan.used(vals))}
         allowed = {field: state.facets.allowed(field, vals) for field, vals in filters.items()}
         keep = state.facets.combined(allowed)
         scored = None

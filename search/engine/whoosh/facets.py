@@ -10,6 +10,7 @@ from functools import partial
 
 import numpy as np
 
+from search import plan
 from search.engine.whoosh.postings import SEGMENTS, IndexArrays
 from search.facets import INDEX_FIELDS
 
@@ -92,10 +93,13 @@ class FacetArrays:
         return mask
 
     def allowed(self, field: str, values) -> np.ndarray:
-        """Documents holding any of `values` in `field` (none if the field is unknown)."""
+        """Documents holding any of `values` in `field`, or for a `plan.Range` any value in it
+        (none if the field is unknown)."""
         mask = np.zeros(self.size, dtype=bool)
         known = self.fields.get(field)
         if known is not None:
+            if isinstance(values, plan.Range):
+                values = [value for value in known.values if value in values]
             for value in values:
                 mask[known.docs_with(value)] = True
         return mask

@@ -1,7 +1,7 @@
 """Solr finds what Whoosh finds: for the benchmark's queries on the seed corpus, with thesaurus
-expansion and without, under several filters, the same passages and facet counts, and mostly
-the same first ten (scores differ: Lucene's BM25 is not Whoosh's BM25F, and Solr's idf is per
-shard)."""
+expansion and without, under several filters (year ranges too), the same passages and facet
+counts, and mostly the same first ten (scores differ: Lucene's BM25 is not Whoosh's BM25F, and
+Solr's idf is per shard)."""
 
 import pytest
 from django.conf import settings
@@ -9,6 +9,7 @@ from haystack import connections
 
 from archive.concepts.tagging import current_thesaurus
 from bench.queries import QUERIES
+from search import plan
 from search.engine import engine
 from search.indexing import passage_index, prepared_batches
 from search.query import build_query, parse_query
@@ -32,6 +33,8 @@ FILTERS = [
     {"language": ["ro"]},
     {"language": ["en", "hr"], "years": ["1939"]},
     {"document": [SLUGS["002"]]},
+    {"years": plan.Range(1938, 1940)},
+    {"years": plan.Range(None, 1925), "language": ["hr"]},
 ]
 # Of the first ten hits of every search, the share both engines list (over all searches).
 FIRST_TEN_OVERLAP = 0.9

@@ -1,0 +1,62 @@
+"""The search page keeps the reader's place: filters stay visible and removable when nothing
+matches, a suggestion keeps them, and no empty list of expansions is shown."""
+
+import re
+
+import pytest
+
+from archive.models import Document
+from tests.conftest import SLUGS
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, **params) -> str:
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def chips(html: str) -> dict[str, str]:
+    """Each removable filter's label and the address that removes it."""
+    found = re.findall(r'<a href="([^"]*)" aria-label="Remove filter ([^"]*)"', html)
+    return {label: href.replace("&amp;", "&") for href, label in found}
+
+
+def test_at_no_results_every_filter_stays_visible_and_removable(client):
+    html = page(
+        client,
+        q="Molotov",
+        language="hr",
+        document=SLUGS["004"],
+        concept="vyacheslav-molotov",
+        year_from=1920,
+        year_to=1921,
+    )
+    assert "0 passages found" in html
+    removable = chips(html)
+    title = Document.objects.get(slug=SLUGS["004"]).title
+    assert set(removable) == {"Croatian", title, "Vyacheslav Molotov", "Years 1920–1921"}
+    assert "document=" not in removable[title]
+    assert "language=hr" not in removable["Croatian"]
+    assert "year_from" not in removable["Years 1920–1921"]
+    assert "language=hr" in removable["Years 1920–1921"]
+
+
+def test_a_query_finding_nothing_at_all_keeps_its_filters(client):
+    removable = chips(page(client, q="zzzqqq", language="ro"))
+    assert list(removable) == ["Romanian"]
+
+
+def test_did_you_mean_keeps_the_filters(client):
+    html = page(client, q="Molotv", language="hr", year_from=1939)
+    match = re.search(r'Did you mean <a href="([^"]*)">Molotov</a>', html)
+    assert match, "no suggestion"
+    assert match.group(1).replace("&amp;", "&") == "?q=Molotov&language=hr&year_from=1939"
+
+
+@pytest.mark.parametrize("query", ["Berlin", "Adolf Hitler"])
+def test_also_searched_is_shown_only_with_something_in_it(client, query):
+    html = page(client, q=query)
+    shown = re.search(r'<p class="expansions">(.*?)</p>', html, re.S)
+    assert shown is None or 'class="expansion"' in shown.group(1)
