@@ -86,6 +86,8 @@ def import_seed_corpus():
 
 # Solr aliases the tests made, dropped (with their collections) when the session ends.
 SOLR_ALIASES: set[str] = set()
+# Replicas of a test collection: one is half the writing (the fault tests ask for two).
+SOLR_REPLICAS = 1
 
 
 def use_index(path: Path) -> None:
@@ -94,6 +96,7 @@ def use_index(path: Path) -> None:
     if on_solr():
         alias = "test_" + hashlib.sha1(str(path).encode()).hexdigest()[:12]
         settings.HAYSTACK_CONNECTIONS["default"]["COLLECTION"] = alias
+        settings.HAYSTACK_CONNECTIONS["default"]["REPLICAS"] = SOLR_REPLICAS
         SOLR_ALIASES.add(alias)
     else:
         settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(path)

@@ -19,6 +19,7 @@ from search.engine import EngineUnavailable, engine
 from search.engine.solr import admin
 from search.models import IndexTask
 from search.service import RESULTS
+from tests import conftest
 from tests.conftest import SLUGS, import_seed_corpus
 from tests.search.test_queue import edit, hits
 
@@ -56,7 +57,13 @@ def queued_edits(django_db_setup, monkeypatch):
 
 
 @pytest.fixture
-def nodes(queued_edits, private_index):
+def two_replicas(monkeypatch):
+    """The test's collection with a replica on each of two nodes."""
+    monkeypatch.setattr(conftest, "SOLR_REPLICAS", 2)
+
+
+@pytest.fixture
+def nodes(queued_edits, two_replicas, private_index):
     """The cluster's nodes, every one running again after the test, its replicas active."""
     control = os.environ.get("ARCHIVE_SOLR_CONTROL")
     if not control:
@@ -72,13 +79,12 @@ def nodes(queued_edits, private_index):
 
 
 def all_replicas_active() -> None:
-    """Returns once every replica of the test's collection is active again."""
-    backend = engine()
-    name = backend.behind_alias()
-    state = admin.collections(backend.client.urls, "CLUSTERSTATUS", collection=name)
-    shards = state["cluster"]["collections"][name]["shards"].values()
-    if any(r["state"] != "active" for shard in shards for r in shard["replicas"].values()):
-        raise EngineUnavailable(f"replicas of {name} are recovering")
+    """Returns once every replica of every collection is active again (the session's too)."""
+    state = admin.collections(engine().client.urls, "CLUSTERSTATUS")
+    for name, collection in state["cluster"]["collections"].items():
+        for shard in collection["shards"].values():
+            if any(r["state"] != "active" for r in shard["replicas"].values()):
+                raise EngineUnavailable(f"replicas of {name} are recovering")
 
 
 def until_answering(call, seconds=FAILOVER_SECONDS):
@@ -94,6 +100,11 @@ def until_answering(call, seconds=FAILOVER_SECONDS):
 
 
 def test_with_one_node_down_searches_keep_answering_and_edits_apply(nodes, client):
+    backend = engine()
+    name = backend.behind_alias()
+    shards = admin.collections(backend.client.urls, "CLUSTERSTATUS", collection=name)
+    for shard in shards["cluster"]["collections"][name]["shards"].values():
+        assert len({r["node_name"] for r in shard["replicas"].values()}) == 2
     query = plan.Term("text", "molotov")
     expected = engine().run(query, end=0).total
     outcomes: list[tuple[float, bool]] = []
