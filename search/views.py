@@ -229,5 +229,6 @@ def export(request, fmt: str):
     response["X-Result-Count"] = str(total)
     response["X-Export-Count"] = str(count)
     if note:
-        response["X-Export-Truncated"] = note
+        # Machine-readable, in every interface language (the file's own note is the reader's).
+        response["X-Export-Truncated"] = f"{count} of {total}"
     return response
