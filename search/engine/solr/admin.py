@@ -35,7 +35,10 @@ def _message(error: urllib.error.HTTPError) -> str:
         body = json.load(error)
     except ValueError:
         return f"HTTP {error.code}"
-    return body.get("error", {}).get("msg") or f"HTTP {error.code}"
+    message = body.get("error", {}).get("msg") or f"HTTP {error.code}"
+    # A failed CREATE says why each node failed (a schema error, say) beside the message.
+    failures = [str(reason) for reason in (body.get("failure") or {}).values()]
+    return "; ".join([message, *failures])
 
 
 def collections(urls: Sequence[str], action: str, **params) -> dict:
