@@ -34,7 +34,9 @@ ANNOTATE_CSS = "annotations/admin_annotate.css"
 class BaseAnnotationForm(forms.ModelForm):
     """Checks a quote against the passage text and refuses stale edits (optimistic locking)."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.IntegerField(
+        label=_("version seen"), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

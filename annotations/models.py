@@ -26,6 +26,14 @@ class Motivation(models.TextChoices):
     TAGGING = "tagging", _("Tags only")
 
 
+class AgentType(models.TextChoices):
+    """What made a note, in the Web Annotation model's classes of agent."""
+
+    PERSON = "Person", _("Person")
+    ORGANIZATION = "Organization", _("Organisation")
+    SOFTWARE = "Software", _("Software")
+
+
 class AnnotationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     REVIEW = "review", _("Awaiting review")
@@ -145,6 +153,22 @@ class Annotation(models.Model):
         related_name="annotations",
         verbose_name=_("creator"),
     )
+    # Who made a note that came from elsewhere, when they are not an account of this archive.
+    creator_name = models.CharField(
+        _("creator's name"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a note by someone with no account here, as the imported file names them."),
+    )
+    creator_type = models.CharField(
+        _("kind of creator"), max_length=20, choices=AgentType.choices, blank=True
+    )
+    creator_iri = models.CharField(
+        _("creator's identifier"),
+        max_length=500,
+        blank=True,
+        help_text=_("The IRI the imported file gives the creator, kept for the export."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
@@ -176,9 +200,10 @@ class Annotation(models.Model):
     def signature(self) -> str:
         """How the note is signed for readers: its curator's full name. A login is no name to
         publish, so a curator without one signs as "Archive curator"; the seed notes, which
-        have no curator, as the archive's curators together."""
+        have no curator, as the archive's curators together; an imported note by the name its file
+        gives."""
         if self.creator is None:
-            return str(COLLECTIVE_CREATOR)
+            return self.creator_name or str(COLLECTIVE_CREATOR)
         return self.creator.get_full_name().strip() or str(_("Archive curator"))
 
     @property
@@ -190,6 +215,14 @@ class Annotation(models.Model):
             and self.anchor_status != AnchorStatus.ORPHANED
             and self.passage.readable
         )
+
+    @property
+    def creator_display_name(self) -> str:
+        """Who made the note, as readers see it: the account's full name or the name an import
+        kept, never a login; empty when the archive's curators stand for it."""
+        if self.creator:
+            return self.creator.get_full_name()
+        return self.creator_name
 
     @property
     def tag_list(self) -> list[str]:
@@ -208,7 +241,12 @@ class AnnotationChange(models.Model):
 
     annotation_uuid = models.UUIDField(_("annotation"), db_index=True)
     annotation = models.ForeignKey(
-        Annotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+        Annotation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="changes",
+        verbose_name=_("annotation"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -216,6 +254,7 @@ class AnnotationChange(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("curator"),
     )
     action = models.CharField(_("action"), max_length=20)
     changes = models.JSONField(_("changes"), default=dict)
