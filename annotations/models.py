@@ -13,6 +13,8 @@ from archive.models import Concept, Language, Passage, PassageRevision
 
 # Who signs the notes no single curator wrote (the seed notes, W3C imports by an organisation).
 COLLECTIVE_CREATOR = _("Archive curators")
+# Who signs the note of a curator whose account gives no full name (a login is no name).
+A_CURATOR = _("Archive curator")
 
 
 class Motivation(models.TextChoices):
@@ -202,9 +204,9 @@ class Annotation(models.Model):
         publish, so a curator without one signs as "Archive curator"; the seed notes, which
         have no curator, as the archive's curators together; an imported note by the name its file
         gives."""
-        if self.creator is None:
-            return self.creator_name or str(COLLECTIVE_CREATOR)
-        return self.creator.get_full_name().strip() or str(_("Archive curator"))
+        if self.creator_display_name.strip():
+            return self.creator_display_name
+        return str(A_CURATOR if self.creator else COLLECTIVE_CREATOR)
 
     @property
     def readable(self) -> bool:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from annotations.anchoring import anchor, occurrences
 from annotations.models import (
+    A_CURATOR,
     COLLECTIVE_CREATOR,
     AgentType,
     Annotation,
@@ -30,7 +31,6 @@ ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # The collection's name, as an export or the API labels it.
 COLLECTION_LABEL = _("Notes on the passages of the Soviet–German Relations Archive")
 CURATORS = COLLECTIVE_CREATOR
-A_CURATOR = _("Archive curator")
 # Agent IRIs the archive mints, as URNs (nothing to resolve; the same on every host serving the
 # archive): a UUID derived from this namespace and what the agent is to the archive.
 AGENT_NAMESPACE = uuid.UUID("6f0d2b1e-5a4c-4f3e-9b8a-1c2d3e4f5a6b")
