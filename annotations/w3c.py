@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from annotations.anchoring import anchor, occurrences
@@ -467,7 +468,10 @@ def read_creator(annotation: Annotation, creator, warnings: list) -> None:
         return
     kinds = [k for k in as_list(creator.get("type")) if k in AgentType.values]
     annotation.creator_type = kinds[0] if kinds else AgentType.PERSON
-    if name == str(CURATORS) and annotation.creator_type == AgentType.ORGANIZATION and not iri:
+    # The files name the curators in English, whatever language the importer speaks.
+    with translation.override(None):
+        curators = str(CURATORS)
+    if name == curators and annotation.creator_type == AgentType.ORGANIZATION and not iri:
         return
     annotation.creator_name = name[: Annotation._meta.get_field("creator_name").max_length]
     annotation.creator_iri = iri[: Annotation._meta.get_field("creator_iri").max_length]
