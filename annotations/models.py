@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +13,13 @@ from archive.models import Concept, Language, Passage, PassageRevision
 
 # Who signs the notes no single curator wrote (the seed notes, W3C imports by an organisation).
 COLLECTIVE_CREATOR = _("Archive curators")
+
+
+def is_collective(name: str) -> bool:
+    """Whether an imported creator's name is the archive's curators together, as the seed file
+    names them in English: they sign in the reader's language."""
+    with translation.override(None):
+        return name == str(COLLECTIVE_CREATOR)
 
 
 class Motivation(models.TextChoices):
@@ -24,6 +31,14 @@ class Motivation(models.TextChoices):
     LINKING = "linking", _("Link to another passage")
     CORRECTING = "correcting", _("Correction")
     TAGGING = "tagging", _("Tags only")
+
+
+class AgentType(models.TextChoices):
+    """What made a note, in the Web Annotation model's classes of agent."""
+
+    PERSON = "Person", _("Person")
+    ORGANIZATION = "Organization", _("Organisation")
+    SOFTWARE = "Software", _("Software")
 
 
 class AnnotationStatus(models.TextChoices):
@@ -145,6 +160,22 @@ class Annotation(models.Model):
         related_name="annotations",
         verbose_name=_("creator"),
     )
+    # Who made a note that came from elsewhere, when they are not an account of this archive.
+    creator_name = models.CharField(
+        _("creator's name"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a note by someone with no account here, as the imported file names them."),
+    )
+    creator_type = models.CharField(
+        _("kind of creator"), max_length=20, choices=AgentType.choices, blank=True
+    )
+    creator_iri = models.CharField(
+        _("creator's identifier"),
+        max_length=500,
+        blank=True,
+        help_text=_("The IRI the imported file gives the creator, kept for the export."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
@@ -176,9 +207,12 @@ class Annotation(models.Model):
     def signature(self) -> str:
         """How the note is signed for readers: its curator's full name. A login is no name to
         publish, so a curator without one signs as "Archive curator"; the seed notes, which
-        have no curator, as the archive's curators together."""
+        have no curator, as the archive's curators together; an imported note by the name its file
+        gives."""
         if self.creator is None:
-            return str(COLLECTIVE_CREATOR)
+            if not self.creator_name or is_collective(self.creator_name):
+                return str(COLLECTIVE_CREATOR)
+            return self.creator_name
         return self.creator.get_full_name().strip() or str(_("Archive curator"))
 
     @property
@@ -190,6 +224,14 @@ class Annotation(models.Model):
             and self.anchor_status != AnchorStatus.ORPHANED
             and self.passage.readable
         )
+
+    @property
+    def creator_display_name(self) -> str:
+        """Who made the note, as readers see it: the account's full name or the name an import
+        kept, never a login; empty when the archive's curators stand for it."""
+        if self.creator:
+            return self.creator.get_full_name()
+        return self.creator_name
 
     @property
     def tag_list(self) -> list[str]:

@@ -7,6 +7,7 @@ from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,8 +19,9 @@ from django.utils.translation import ngettext
 from archive.admin_forms import RenameForm, SplitForm
 from archive.admin_search import FoldedSearchMixin
 from archive.aliases import merge_passages, rename_document, split_passage
+from archive.concepts.coverage import allowed_names, uncovered
 from archive.concepts.loading import delete_concepts
-from archive.concepts.tagging import request_retag, tag_passages
+from archive.concepts.tagging import current_thesaurus, request_retag, tag_passages
 from archive.models import (
     Concept,
     ConceptLabel,
@@ -480,6 +482,9 @@ class ConceptLabelInline(admin.TabularInline):
 
 @admin.register(Concept)
 class ConceptAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    change_list_template = "admin/archive/concept/change_list.html"
+    # The names page reads at most this many passages (tagging them all takes minutes).
+    names_cap = 5_000
     list_display = ["slug", "kind", "labels_display", "passage_total"]
     list_filter = ["kind", "labels__language"]
     search_fields = ["slug", "labels__text", "note"]
@@ -549,6 +554,53 @@ class ConceptAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         delete_concepts(Concept.objects.filter(pk=obj.pk))
+
+    def get_urls(self):
+        names = self.admin_site.admin_view(self.names_view)
+        return [
+            path("names/", names, name="archive_concept_names_without_concept"),
+            *super().get_urls(),
+        ]
+
+    def names_view(self, request):
+        """The curator's to-do list: names the texts write that no concept covers."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        document = request.GET.get("document", "")
+        listed = request.GET.get("listed") == "1"
+        passages = Passage.objects.published().order_by("document__slug", "n")
+        if document:
+            passages = passages.filter(document__slug=document)
+        rows = list(
+            passages.values_list("document__slug", "n", "text", "language")[: self.names_cap + 1]
+        )
+        capped = len(rows) > self.names_cap
+        rows = rows[: self.names_cap]
+        allowed = allowed_names()
+        names = uncovered(
+            ((f"{slug}:{n}", text, language) for slug, n, text, language in rows),
+            current_thesaurus(),
+            set() if listed else allowed,
+        )
+        return TemplateResponse(
+            request,
+            "admin/archive/concept/names_without_concept.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Names without a concept"),
+                "names": names,
+                "allowed": allowed,
+                "listed": listed,
+                "document": document,
+                "documents": Document.objects.order_by("title").values_list("slug", "title"),
+                "examined": len(rows),
+                "capped": capped,
+                "cap": self.names_cap,
+            },
+        )
 
     def delete_queryset(self, request, queryset):
         delete_concepts(queryset)

@@ -1,6 +1,12 @@
-"""Highlighting of search matches in passage text, as escaped HTML with `<mark>` around words."""
+"""Highlighting of search matches in passage text, as escaped HTML with `<mark>` around words.
+
+What is marked: single words that have a form among the query's terms, and runs of words that
+stand as a whole for a phrase or a label of several words (`Marks.runs`): "secret protocol" is
+marked where the two words stand together, never a lone "protocol".
+"""
 
 import re
+from dataclasses import dataclass, field
 from html import escape
 
 from archive.text import SNOWBALL_ALGORITHMS, base_language, fold, index_forms, words_at
@@ -11,27 +17,81 @@ KEPT_LETTERS = {"english": 2, "romanian": 2, "serbian": 1}
 _SPACE = re.compile(r"\s")
 
 
-def matches(text: str, terms: set[str], code: str) -> list[tuple[int, int]]:
-    """Sorted (start, end) character spans of the words in `text` that have a form in `terms`.
+# A run of words: at each place, the index forms a word there may have.
+Run = tuple[frozenset[str], ...]
+
+
+@dataclass
+class Marks:
+    """What to mark: words with any of `words` among their forms, and each run of `runs`
+    where its words stand together (a phrase; a label, named by the value)."""
+
+    words: set[str] = field(default_factory=set)
+    runs: dict[Run, str | None] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.runs)
+
+    def terms(self) -> set[str]:
+        return self.words.union(*(form for run in self.runs for form in run))
+
+    def prepared(self, kept: int) -> tuple[set[str], set[str]]:
+        """The first letters any form to mark begins with (`kept` of them), and the forms that
+        begin a run: worked out once for all the passages a search marks."""
+        cache = self.__dict__.setdefault("_prepared", {})
+        if kept not in cache:
+            terms = self.terms()
+            heads = {t[:kept] for t in terms} | {t for t in terms if len(t) < kept}
+            cache[kept] = heads, {form for run in self.runs for form in run[0]}
+        return cache[kept]
+
+
+def found(text: str, marks: Marks | set[str], code: str):
+    """(spans, names): sorted (start, end) character spans of what `marks` marks in `text`, and
+    the names of the runs found there.
 
     A word is stemmed only if its first letters could begin one of the terms: Snowball stems
     keep a word's first two letters, or its first one where Serbian respells "ije" as "e"
     (checked over the seed corpus in the tests), and stemming every word of twenty passages was
     most of a search's time."""
+    if not isinstance(marks, Marks):
+        marks = Marks(set(marks))
     algorithm = SNOWBALL_ALGORITHMS.get(base_language(code))
     kept = KEPT_LETTERS.get(algorithm, 0)
-    heads = {t[:kept] for t in terms} | {t for t in terms if len(t) < kept}
-    spans = []
-    for start, end, word in words_at(text):
+    heads, firsts = marks.prepared(kept)
+    wanted = marks.words
+    words = words_at(text)
+    forms: list[tuple[str, ...]] = []
+    marked: set[int] = set()
+    at: dict[str, list[int]] = {}
+    for i, (_, _, word) in enumerate(words):
         folded = fold(word)
         stemmable = algorithm and (
             folded[:kept] in heads or folded[: kept - 1] in heads or not folded.isascii()
         )
-        if folded in terms or (
-            stemmable and any(form in terms for form in index_forms(algorithm, word))
-        ):
-            spans.append((start, end))
-    return spans
+        word_forms = (folded, *index_forms(algorithm, word)) if stemmable else (folded,)
+        forms.append(word_forms)
+        for form in word_forms:
+            if form in wanted:
+                marked.add(i)
+            if form in firsts:
+                at.setdefault(form, []).append(i)
+    names = set()
+    for run, name in marks.runs.items():
+        starts = {i for form in run[0] for i in at.get(form, ())}
+        for i in starts:
+            if i + len(run) <= len(forms) and all(
+                any(form in place for form in forms[i + j]) for j, place in enumerate(run[1:], 1)
+            ):
+                marked.update(range(i, i + len(run)))
+                if name:
+                    names.add(name)
+    return [(words[i][0], words[i][1]) for i in sorted(marked)], names
+
+
+def matches(text: str, marks: Marks | set[str], code: str) -> list[tuple[int, int]]:
+    """Sorted (start, end) character spans of what `marks` (or a set of terms) marks in `text`."""
+    return found(text, marks, code)[0]
 
 
 def _best_window(spans: list[tuple[int, int]], size: int) -> tuple[int, int]:

@@ -74,6 +74,15 @@ class Without:
 
 
 @dataclass(frozen=True)
+class Maybe:
+    """What `query` finds, scored higher where `optional` also matches (which finds nothing
+    on its own): words a reader need not find, such as stop words outside quotes."""
+
+    query: "Plan"
+    optional: "Plan"
+
+
+@dataclass(frozen=True)
 class MatchAll:
     """Every passage of the index (a search by facets alone)."""
 
@@ -102,7 +111,14 @@ class Range:
 # What a filter asks of an index field: any of these values, or a value in a range.
 Filter = Sequence[str] | Range
 
-Plan = Term | Phrase | Prefix | Fuzzy | All | Any | Without | MatchAll
+
+def used(values: Filter | None) -> Filter:
+    """A filter's values that filter: a range as it is, the non-empty values of a list (an
+    empty result: the field is not filtered)."""
+    return values if isinstance(values, Range) else [v for v in values or () if v]
+
+
+Plan = Term | Phrase | Prefix | Fuzzy | All | Any | Without | Maybe | MatchAll
 Leaf = Term | Phrase | Prefix | Fuzzy | MatchAll
 # Parts that stand for index words an engine has to look up (for highlighting them).
 Expanding = Prefix | Fuzzy
@@ -116,6 +132,9 @@ def leaves(node: Plan) -> Iterator[Leaf]:
     elif isinstance(node, Without):
         yield from leaves(node.query)
         yield from leaves(node.excluded)
+    elif isinstance(node, Maybe):
+        yield from leaves(node.query)
+        yield from leaves(node.optional)
     else:
         yield node
 

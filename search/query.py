@@ -5,10 +5,19 @@ two terms, -exclusion (also NOT), prefix*, fuzzy~ (one or two letters off), note
 curators' notes). Whatever cannot be
 read that way is searched as plain words, with a notice saying so; nothing here raises. The
 notices are lazy: an outcome is cached for readers of every language, each reads them in theirs.
+
+What a word finds: its folded form, its stems in every language, and (with a thesaurus) every
+label of the concept it names. Stop words outside quotes are not required, only ranked higher
+where they occur ("the treaty of Rapallo" finds a source with its stop words stripped).
+Hyphenated, joined and separate forms meet both ways: "Soviet-Finnish" also searches
+"sovietfinnish"; "germansoviet" also searches the phrase "german soviet" when the index holds
+both halves as words; two words typed apart also search their joined form if the index holds
+it. An excluded word excludes whatever the same word would have found.
 """
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -16,7 +25,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from archive.concepts.thesaurus import Thesaurus
-from archive.text import SNOWBALL_ALGORITHMS, fold, index_forms, split_words
+from archive.text import SNOWBALL_ALGORITHMS, STOP_WORDS, fold, index_forms, split_words
 from search import plan
 from search.search_indexes import STEMMED_FIELDS
 
@@ -28,6 +37,13 @@ EXACT_BOOST = 2.0
 EXPANSION_BOOST = 0.6
 # A word found only in a curator's note about the passage ranks lower still.
 NOTE_BOOST = 0.4
+
+# The stop words of every language: a query names none, and may be in any of them.
+ANY_STOP_WORD = frozenset().union(*STOP_WORDS.values())
+# A joined word is split in two only into halves at least this long ("germansoviet").
+MIN_SPLIT_PART = 3
+# Whether the folded field of the index holds a word (the engine's vocabulary).
+Vocabulary = Callable[[str], bool]
 
 TOKEN_RE = re.compile(r'-?(?:note:)?"[^"]*"|\S+', re.IGNORECASE)
 QUOTES = str.maketrans(dict.fromkeys("“”„«»″", '"'))
@@ -187,6 +203,7 @@ def folded_terms(text: str) -> list[str]:
 def text_query(text: str, *, exact_only: bool = False, boost: float = 1.0) -> plan.Plan | None:
     """Words or a phrase: exact folded form in every language, and each language's stems."""
     alternatives = [terms_query("text", folded_terms(text), boost=EXACT_BOOST * boost)]
+    alternatives.extend(word_forms(text, exact_only))
     alternatives.append(terms_query("notes", folded_terms(text), boost=NOTE_BOOST * boost))
     if not exact_only:
         words = split_words(text)
@@ -200,7 +217,47 @@ def text_query(text: str, *, exact_only: bool = False, boost: float = 1.0) -> pl
     return alternatives[0] if len(alternatives) == 1 else plan.Any(tuple(alternatives))
 
 
-def clause_query(clause: Clause) -> plan.Plan | None:
+def word_forms(text: str, exact_only: bool) -> list[plan.Plan]:
+    """The joined form of a hyphenated word ("Soviet-Finnish": "sovietfinnish"), in every
+    field a single word is searched in."""
+    words = folded_terms(text)
+    if exact_only or len(words) < 2:
+        return []
+    joined = "".join(words)
+    found = [plan.Term("text", joined, boost=EXACT_BOOST), plan.Term("notes", joined, NOTE_BOOST)]
+    for code, fieldname in STEMMED_FIELDS.items():
+        stems = index_forms(SNOWBALL_ALGORITHMS[code], joined)
+        found.append(alternatives_query(fieldname, stems if len(stems) > 1 else stems[0]))
+    return found
+
+
+def splits(word: str, vocabulary: Vocabulary | None) -> list[tuple[str, str]]:
+    """Two words of the index a joined word may stand for ("germansoviet": german, soviet);
+    never a stop word ("therapist" is not "the rapist")."""
+    folded = fold(word)
+    if vocabulary is None or len(split_words(word)) != 1:
+        return []
+    halves = [
+        (folded[:i], folded[i:]) for i in range(MIN_SPLIT_PART, len(folded) - MIN_SPLIT_PART + 1)
+    ]
+    return [
+        pair
+        for pair in halves
+        if not set(pair) & ANY_STOP_WORD and vocabulary(pair[0]) and vocabulary(pair[1])
+    ]
+
+
+def clause_query(clause: Clause, vocabulary: Vocabulary | None = None) -> plan.Plan | None:
+    found = bare_clause_query(clause)
+    if clause.kind != "word" or found is None:
+        return found
+    parts = [
+        plan.Phrase("text", pair, boost=EXACT_BOOST) for pair in splits(clause.text, vocabulary)
+    ]
+    return plan.Any((found, *parts)) if parts else found
+
+
+def bare_clause_query(clause: Clause) -> plan.Plan | None:
     if clause.kind == "note":
         return terms_query("notes", folded_terms(clause.text))
     if clause.kind == "phrase":
@@ -226,6 +283,8 @@ class Expansion:
     concept: str
     labels: list[str]
     terms: set[str] = field(default_factory=set)
+    # Every name of the concept, (language, label): what highlighting looks for.
+    variants: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -255,49 +314,123 @@ def label_terms(labels: list[tuple[str, str]]) -> set[str]:
     return terms
 
 
-def group_query(group: list[Clause]) -> plan.Plan | None:
-    parts = [q for q in (clause_query(c) for c in group) if q is not None]
+def group_query(group: list[Clause], vocabulary: Vocabulary | None = None) -> plan.Plan | None:
+    parts = [q for q in (clause_query(c, vocabulary) for c in group) if q is not None]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else plan.Any(tuple(parts))
 
 
-def expand_groups(parsed: ParsedQuery, thesaurus: Thesaurus | None):
-    """Group queries, with runs of words that name a concept widened to all its labels."""
+def is_stop_word(group: list[Clause]) -> bool:
+    """Whether a group is one stop word typed outside quotes (not required, only ranked)."""
+    if len(group) != 1 or group[0].kind != "word":
+        return False
+    words = folded_terms(group[0].text)
+    return len(words) == 1 and words[0] in ANY_STOP_WORD
+
+
+def all_of(required: list[plan.Plan], optional: list[plan.Plan]) -> plan.Plan | None:
+    """Passages every required part finds, ranked higher for each optional part they hold;
+    with nothing required, the optional parts are required (a query of stop words alone)."""
+    if not required:
+        required, optional = optional, []
+    if not required:
+        return None
+    found = required[0] if len(required) == 1 else plan.All(tuple(required))
+    if optional:
+        found = plan.Maybe(found, optional[0] if len(optional) == 1 else plan.Any(tuple(optional)))
+    return found
+
+
+def words_query(groups: list[list[Clause]], vocabulary: Vocabulary | None) -> plan.Plan | None:
+    """Groups that must all match, stop words among them optional."""
+    required, optional = [], []
+    for group in groups:
+        q = group_query(group, vocabulary)
+        if q is not None:
+            (optional if is_stop_word(group) else required).append(q)
+    return all_of(required, optional)
+
+
+def joined_pair(groups, i: int, vocabulary: Vocabulary | None) -> str | None:
+    """The joined form of two words typed apart ("soviet finnish": "sovietfinnish"), if the
+    index holds it."""
+    if vocabulary is None or i + 1 >= len(groups):
+        return None
+    pair = groups[i : i + 2]
+    if any(len(g) != 1 or g[0].kind != "word" or is_stop_word(g) for g in pair):
+        return None
+    words = [w for g in pair for w in folded_terms(g[0].text)]
+    joined = "".join(words)
+    return joined if len(words) == 2 and vocabulary(joined) else None
+
+
+def expand_groups(parsed: ParsedQuery, thesaurus: Thesaurus | None, vocabulary=None):
+    """Group queries, with runs of words that name a concept widened to all its labels; which
+    of them are stop words (optional)."""
     groups = parsed.groups
     queries: list[plan.Plan] = []
+    optional: list[plan.Plan] = []
     expansions: list[Expansion] = []
     i = 0
     while i < len(groups):
         match = thesaurus.match_groups(groups, i) if thesaurus else None
+        joined = joined_pair(groups, i, vocabulary)
+        if joined and (not match or match[0] <= i + 2):
+            # The two words typed apart (each widened to its concept), or joined.
+            apart, apart_optional, apart_expansions = expand_groups(
+                ParsedQuery(parsed.raw, groups[i : i + 2]), thesaurus
+            )
+            queries.append(plan.Any((all_of(apart, apart_optional), text_query(joined))))
+            expansions.extend(apart_expansions)
+            i += 2
+            continue
         if match:
             end, slugs, matched = match
-            typed = [group_query(g) for g in groups[i:end]]
-            typed = [q for q in typed if q is not None]
-            typed_query = typed[0] if len(typed) == 1 else plan.All(tuple(typed))
-            alternatives = [typed_query]
+            alternatives = [words_query(groups[i:end], vocabulary)]
             for slug in slugs:
                 alternatives.append(concept_query(slug))
                 added = thesaurus.added_labels(slug, matched)
-                terms = label_terms(thesaurus.labels(slug))
-                expansions.append(Expansion(matched, slug, added, terms))
-            queries.append(plan.Any(tuple(alternatives)))
+                variants = thesaurus.labels(slug)
+                terms = label_terms(variants)
+                expansions.append(Expansion(matched, slug, added, terms, variants))
+            queries.append(plan.Any(tuple(a for a in alternatives if a is not None)))
             i = end
             continue
-        q = group_query(groups[i])
+        q = group_query(groups[i], vocabulary)
         if q is not None:
-            queries.append(q)
+            (optional if is_stop_word(groups[i]) else queries).append(q)
         i += 1
-    return queries, expansions
+    return queries, optional, expansions
 
 
-def build_query(parsed: ParsedQuery, *, thesaurus: Thesaurus | None = None) -> CompiledQuery:
+def excluded_query(
+    parsed: ParsedQuery, thesaurus: Thesaurus | None, vocabulary: Vocabulary | None
+) -> plan.Plan | None:
+    """What the excluded clauses would find if searched: their words, forms and concepts."""
+    parts = []
+    for clause in parsed.excluded:
+        q = clause_query(clause, vocabulary)
+        if q is None:
+            continue
+        parts.append(q)
+        if thesaurus and clause.kind in ("word", "phrase"):
+            parts.extend(concept_query(slug) for slug in sorted(thesaurus.lookup(clause.text)))
+    return plan.Any(tuple(parts)) if parts else None
+
+
+def build_query(
+    parsed: ParsedQuery,
+    *,
+    thesaurus: Thesaurus | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> CompiledQuery:
     """The search plan for a parsed query; with a thesaurus, concepts are searched in all
-    their languages."""
-    queries, expansions = expand_groups(parsed, thesaurus)
-    if not queries:
+    their languages; with the index's `vocabulary`, joined and separate forms of words too."""
+    queries, optional, expansions = expand_groups(parsed, thesaurus, vocabulary)
+    positive = all_of(queries, optional)
+    if positive is None:
         return CompiledQuery(parsed, None, None, expansions)
-    positive = queries[0] if len(queries) == 1 else plan.All(tuple(queries))
-    excluded = [q for q in (clause_query(c) for c in parsed.excluded) if q is not None]
-    final = plan.Without(positive, plan.Any(tuple(excluded))) if excluded else positive
+    excluded = excluded_query(parsed, thesaurus, vocabulary)
+    final = plan.Without(positive, excluded) if excluded is not None else positive
     return CompiledQuery(parsed, final, positive, expansions)

@@ -16,15 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import DamerauLevenshtein
 
 from archive.concepts.tagging import current_thesaurus
-from archive.models import Document, Language
-from archive.text import STOP_WORDS, fold, split_words
+from archive.models import Document, Language, Passage
+from archive.text import SNOWBALL_ALGORITHMS, STOP_WORDS, fold, index_forms, split_words
 from search import plan
 from search.engine import IndexHit, engine
 from search.facets import FACETS
 from search.forms import YEAR_SPAN
-from search.highlight import mark, matches
+from search.highlight import Marks, found, mark
 from search.indexing import passage_index
 from search.query import CompiledQuery, Expansion, build_query, parse_query
+from search.ranking import ranges, turns
 from search.search_indexes import TEXT_FIELDS
 
 SNIPPET_CHARS = 320
@@ -56,6 +57,8 @@ class Hit:
     snippet: str
     score: float
     document: dict
+    # A curator's note that matched where the passage's own words did not, marked.
+    note: str = ""
 
 
 @dataclass
@@ -89,37 +92,52 @@ class PageOutOfRange(Exception):
     """The page asked for lies beyond the last page of results."""
 
 
-def highlight_terms(compiled: CompiledQuery) -> set[str]:
-    """The index terms the query's positive part looks for, prefixes and fuzzy words expanded
-    to the words of the index they match."""
+def highlight_marks(compiled: CompiledQuery, fields=TEXT_FIELDS) -> Marks:
+    """What to mark for the query's positive part: its words (prefixes and fuzzy words expanded
+    to the index words they match), its phrases as runs of words, and every name of each
+    concept it searched, names of several words only as a whole."""
+    marks = Marks()
     if compiled.positive is None:
-        return set()
+        return marks
     leaves = [
-        leaf
-        for leaf in plan.leaves(compiled.positive)
-        if getattr(leaf, "field", None) in TEXT_FIELDS
+        leaf for leaf in plan.leaves(compiled.positive) if getattr(leaf, "field", None) in fields
     ]
     expanding = [leaf for leaf in leaves if isinstance(leaf, plan.Expanding)]
-    terms = engine().expansions(expanding) if expanding else set()
+    words = engine().expansions(expanding) if expanding else set()
     for leaf in leaves:
-        if not isinstance(leaf, plan.Expanding):
-            terms.update(text for _, text in plan.terms(leaf))
+        if isinstance(leaf, plan.Phrase):
+            marks.runs.setdefault(tuple(frozenset([w]) for w in leaf.words), None)
+        elif not isinstance(leaf, plan.Expanding):
+            words.update(text for _, text in plan.terms(leaf))
     for expansion in compiled.expansions:
-        terms |= expansion.terms
+        for language, label in expansion.variants:
+            marks.runs.setdefault(label_run(language, label), label)
     # Stop words are marked only inside a phrase, or when they are all the reader asked for.
-    in_phrases = {
-        fold(w) for c in compiled.parsed.clauses if c.kind == "phrase" for w in split_words(c.text)
-    }
-    stops = set().union(*STOP_WORDS.values()) - in_phrases
-    meaningful = terms - stops
-    return meaningful or terms
+    stops = set().union(*STOP_WORDS.values())
+    marks.words = (words - stops) or words
+    return marks
 
 
-def make_hit(result: IndexHit, terms: set[str], absolute) -> Hit:
+def label_run(language: str, label: str) -> tuple[frozenset[str], ...]:
+    """A label's words as a run to mark: each word folded, and stemmed in the label's language."""
+    algorithm = SNOWBALL_ALGORITHMS.get(language)
+    return tuple(
+        frozenset([fold(w), *(index_forms(algorithm, w) if algorithm else ())])
+        for w in split_words(label)
+    )
+
+
+def in_vocabulary(word: str) -> bool:
+    """Whether the index holds a word in its folded field (for joined and split forms)."""
+    return engine().doc_frequency("text", word) > 0
+
+
+def make_hit(result: IndexHit, marks: Marks, absolute) -> tuple[Hit, set[str]]:
+    """The hit as shown, and the names of concepts (labels) found in it."""
     slug, n = result.slug, result.n
     url = absolute(reverse("archive:passage", kwargs={"slug": slug, "n": n}))
-    spans = matches(result.text, terms, result.language) if terms else []
-    return Hit(
+    spans, names = found(result.text, marks, result.language)
+    hit = Hit(
         ref=result.ref,
         url=url,
         n=n,
@@ -136,6 +154,39 @@ def make_hit(result: IndexHit, terms: set[str], absolute) -> Hit:
             "source_file": result.source_file,
         },
     )
+    return hit, names
+
+
+def notes_shown(hits: list[Hit], results: list[IndexHit], marks: Marks) -> None:
+    """For hits with no word of their own marked, the curator's note that matched, marked."""
+    unmarked = {
+        r.pk: hit for hit, r in zip(hits, results, strict=True) if "<mark>" not in hit.highlight
+    }
+    if not unmarked:
+        return
+    index = passage_index()
+    for passage in Passage.objects.filter(pk__in=unmarked).prefetch_related("annotations"):
+        for note in index.published_notes(passage):
+            text = f"{note.body} {note.tags}".strip()
+            spans = found(text, marks, passage.language)[0]
+            if spans:
+                unmarked[passage.pk].note = mark(text, spans, max_chars=SNIPPET_CHARS)
+                break
+
+
+def with_variants_found(expansions: list[Expansion], names: set[str]) -> list[Expansion]:
+    """Expansions listing, after the names they added, every other name found in the hits."""
+    found_expansions = []
+    for expansion in expansions:
+        typed = fold(expansion.matched)
+        extra = [
+            label
+            for _, label in expansion.variants
+            if label in names and label not in expansion.labels and fold(label) != typed
+        ]
+        labels = list(dict.fromkeys([*expansion.labels, *extra]))
+        found_expansions.append(dataclasses.replace(expansion, labels=labels))
+    return found_expansions
 
 
 @lru_cache(maxsize=2)
@@ -338,6 +389,40 @@ def for_reader(outcome: SearchOutcome, thesaurus, titles) -> SearchOutcome:
     )
 
 
+def by_language_turns(query, filters, found, start: int, end: int) -> list[IndexHit] | None:
+    """Hits start..end with languages taking turns (`search.ranking`), when passages of more
+    than one language match; None otherwise. Each language's hits are asked of the engine
+    under the search's own filters, so any engine orders them alike."""
+    chosen = set(filters.get("language") or ())
+    counts = {
+        language: count
+        for language, count in found.facets.get("language", {}).items()
+        if count and (not chosen or language in chosen)
+    }
+    if len(counts) < 2:
+        return None
+    search_engine = engine()
+
+    def ask(language, first, last):
+        narrowed = {**filters, "language": [language]}
+        return search_engine.run(query, filters=narrowed, start=first, end=last, facets=()).hits
+
+    best = {language: ask(language, 0, 1) for language in counts}
+    order = sorted(
+        counts, key=lambda lang: (-(best[lang][0].score if best[lang] else 0), -counts[lang], lang)
+    )
+    places = turns([(language, counts[language]) for language in order], start, end)
+    taken = {
+        language: (first, ask(language, first, last))
+        for language, (first, last) in ranges(places).items()
+    }
+    return [
+        taken[language][1][rank - taken[language][0]]
+        for language, rank in places
+        if rank - taken[language][0] < len(taken[language][1])
+    ]
+
+
 @dataclass
 class Planned:
     """What a valid form asks the engine: the compiled query, its plan (None: nothing is
@@ -354,43 +439,61 @@ def planned(form, thesaurus) -> Planned:
     data = form.cleaned_data
     filters = form.filters()
     parsed = parse_query(data.get("q") or "")
-    compiled = build_query(parsed, thesaurus=thesaurus if data["expand"] else None)
+    compiled = build_query(
+        parsed, thesaurus=thesaurus if data["expand"] else None, vocabulary=in_vocabulary
+    )
     query = compiled.query
     if query is None and any(filters.values()):
         query = plan.MatchAll()
-    return Planned(compiled, query, filters, SORT_FIELDS[data["sort"]])
+    return Planned(compiled, query, filters, tuple(SORT_FIELDS[data["sort"]]))
 
 
 def every_hit(search: Planned, *, cap: int, window: int = 500) -> tuple[int, Iterator[IndexHit]]:
-    """How many passages the search finds, and its first `cap` hits in its order, read from
-    the engine a window at a time (an export streams them without holding them all)."""
+    """How many passages the search finds, and its first `cap` hits in its order (that of its
+    pages), read from the engine a window at a time (an export streams them without holding
+    them all)."""
     if search.query is None:
         return 0, iter(())
-
-    def windows(start: int, total: int) -> Iterator[list[IndexHit]]:
-        while start < min(total, cap):
-            end = min(start + window, cap)
-            found = engine().run(
-                search.query,
-                filters=search.filters,
-                sort=search.sort,
-                start=start,
-                end=end,
-                facets=(),
-            )
-            yield found.hits
-            start = end
-
     first = engine().run(
         search.query,
         filters=search.filters,
         sort=search.sort,
         start=0,
         end=min(window, cap),
-        facets=(),
+        facets=("language",),
     )
-    rest = windows(len(first.hits), first.total)
-    return first.total, itertools.chain(first.hits, itertools.chain.from_iterable(rest))
+
+    def windows(start: int) -> Iterator[list[IndexHit]]:
+        while start < min(first.total, cap):
+            end = min(start + window, cap)
+            yield hits_at(search, start, end, counted=first)
+            start = end
+
+    head = in_order(search, first, 0, min(window, cap))
+    rest = windows(len(head))
+    return first.total, itertools.chain(head, itertools.chain.from_iterable(rest))
+
+
+def hits_at(search: Planned, start: int, end: int, counted=None) -> list[IndexHit]:
+    """Hits start..end of the search in the order of its pages (`counted`: a run of the same
+    search whose language counts can be reused)."""
+    found = engine().run(
+        search.query,
+        filters=search.filters,
+        sort=search.sort,
+        start=start,
+        end=end,
+        facets=("language",) if counted is None else (),
+    )
+    return in_order(search, counted or found, start, end, found.hits)
+
+
+def in_order(search: Planned, found, start: int, end: int, hits=None) -> list[IndexHit]:
+    """The hits start..end as pages show them: by relevance, languages take turns."""
+    hits = found.hits if hits is None else hits
+    if search.sort or search.compiled.query is None:
+        return hits
+    return by_language_turns(search.query, search.filters, found, start, end) or hits
 
 
 def run_search(form, absolute, thesaurus) -> SearchOutcome:
@@ -413,8 +516,14 @@ def run_search(form, absolute, thesaurus) -> SearchOutcome:
     outcome.index_unbuilt = not outcome.count and index_is_unbuilt()
     if outcome.page > 1 and start >= outcome.count:
         raise PageOutOfRange(outcome.page)
-    terms = highlight_terms(compiled)
-    outcome.hits = [make_hit(r, terms, absolute) for r in found.hits]
+    hits = in_order(search, found, start, start + outcome.page_size)
+    marks = highlight_marks(compiled)
+    shown = [make_hit(r, marks, absolute) for r in hits]
+    outcome.hits = [hit for hit, _ in shown]
+    outcome.expansions = with_variants_found(
+        compiled.expansions, set().union(*(names for _, names in shown))
+    )
+    notes_shown(outcome.hits, hits, highlight_marks(compiled, fields=("notes",)))
     outcome.facets = facet_rows(found.facets, filters)
     if compiled.query is not None:
         outcome.suggestion = suggest(compiled, outcome.count, filters)

@@ -9,10 +9,9 @@ from django.urls import reverse
 
 from archive.concepts.tagging import current_thesaurus
 from archive.finding import FromHit, InDocument
-from search.engine import engine
 from search.forms import SearchForm
 from search.highlight import mark, matches
-from search.service import every_hit, highlight_terms, planned
+from search.service import every_hit, highlight_marks, hits_at, planned
 from search.views import form_errors
 
 # The parameters a hit's link adds for the passage page itself (not the search's).
@@ -28,7 +27,7 @@ def in_document(document, query: str) -> InDocument:
         return found
     search = planned(form, current_thesaurus())
     found.notices = search.compiled.parsed.notices
-    terms = highlight_terms(search.compiled)
+    terms = highlight_marks(search.compiled)
     _, hits = every_hit(search, cap=document.passages.count())
     for hit in hits:
         found.marked[hit.n] = mark(hit.text, matches(hit.text, terms, hit.language))
@@ -57,7 +56,7 @@ def from_hit(params, passage, text: str) -> FromHit:
         query = QueryDict(mutable=True)
         query["q"] = found.query
     search = planned(form, current_thesaurus())
-    terms = highlight_terms(search.compiled)
+    terms = highlight_marks(search.compiled)
     found.marked = mark(text, matches(text, terms, passage.effective_language)) if terms else ""
     if "<mark>" not in found.marked:
         found.marked = ""
@@ -66,18 +65,7 @@ def from_hit(params, passage, text: str) -> FromHit:
     if not rank.isdigit() or int(rank) < 1 or search.query is None:
         return found
     found.rank = int(rank)
-    following = (
-        engine()
-        .run(
-            search.query,
-            filters=search.filters,
-            sort=search.sort,
-            start=found.rank,
-            end=found.rank + 1,
-            facets=(),
-        )
-        .hits
-    )
+    following = hits_at(search, found.rank, found.rank + 1)
     if following:
         hit = following[0]
         onward = query.copy()

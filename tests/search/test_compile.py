@@ -3,7 +3,7 @@
 
 from whoosh import query as wq
 
-from search.engine.whoosh.compile import compile_plan
+from search.engine.whoosh.compile import PairPhrase, compile_plan
 from search.query import build_query, parse_query
 
 
@@ -32,11 +32,20 @@ def test_prefixes_and_fuzzy_words_score_each_word_they_stand_for():
 def test_a_phrase_is_boosted_on_the_text_above_the_notes():
     expected = wq.Or(
         [
-            wq.Phrase("text", ["secret", "protocol"], boost=2.0),
+            PairPhrase("text", ["secret", "protocol"], boost=2.0),
             wq.Phrase("notes", ["secret", "protocol"], boost=0.4),
         ]
     )
     assert same(whoosh_query('"secret protocol"'), expected)
+
+
+def test_a_phrase_of_the_text_is_its_word_pairs():
+    phrase = PairPhrase("text", ["spheres", "of", "influence"], boost=2.0)
+    expected = wq.And([wq.Term("pairs", "spheres of"), wq.Term("pairs", "of influence")], boost=2.0)
+    assert same(phrase.pairs(), expected)
+    assert same(
+        PairPhrase("text", ["secret", "protocol"]).pairs(), wq.Term("pairs", "secret protocol")
+    )
 
 
 def test_exclusions_are_an_and_not_of_everything_excluded():

@@ -11,7 +11,7 @@ from search.engine import engine
 from search.engine.whoosh.equivalence import compare, compare_query
 from tests.conftest import SLUGS, rebuild_index, use_index
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
 
 MORE = [
     "Molotov Ribbentrop -Hitler",
@@ -24,6 +24,14 @@ MORE = [
     "NOT Molotov",
     '"Ribbentrop Molotov"',
     "Balkans OR Balkins OR Balkan",
+    # Stop words ranked but not required; joined and split forms; exclusions of concepts.
+    "the secret protocol",
+    "spheres of influence in the Baltic",
+    "germansoviet",
+    "Soviet-Finnish war",
+    "soviet finnish",
+    "Hitler NOT Stalin",
+    "Stalin -Hitler",
 ]
 FILTERS = [
     {},

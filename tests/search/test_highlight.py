@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from search.engine.whoosh.analysis import FOLDED_ANALYZER, analyzer_for
 from search.highlight import mark, matches
 from tests.conftest import seed_text
@@ -131,3 +133,74 @@ def test_stems_keep_the_first_letters_of_every_seed_word():
                 if form[:kept] != head and not head.startswith(form)
             ]
     assert broken == []
+
+
+def test_a_phrase_is_marked_only_where_its_words_stand_together():
+    from search.highlight import Marks
+
+    text = "The secret protocol was denied; a protocol of trade followed, kept secret."
+    marks = Marks(runs={(frozenset(["secret"]), frozenset(["protocol"])): None})
+    assert marked(mark(text, matches(text, marks, "en"))) == ["secret", "protocol"]
+
+
+def search(client, q, **params):
+    response = client.get("/api/search/", {"q": q, "page_size": 100, **params})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+@pytest.mark.django_db
+def test_searched_phrase_marks_no_lone_word(client):
+    data = search(client, '"secret protocol"', language="en")
+    assert data["count"] > 10
+    for result in data["results"]:
+        html = result["highlight"]
+        assert not re.search(r"(?<!<mark>secret</mark> )<mark>protocol</mark>", html), result["ref"]
+        assert not re.search(r"<mark>secret</mark>(?! <mark>protocol)", html), result["ref"]
+
+
+@pytest.mark.django_db
+def test_a_label_of_several_words_is_marked_only_as_a_whole(client):
+    data = search(client, "sfere de influenta")
+    html = " ".join(r["highlight"] for r in data["results"])
+    # "sovietică" is marked only inside the alias "sfera sovietică de influență".
+    assert re.search(r"<mark>sfera</mark> <mark>sovietică</mark> <mark>de</mark>", html)
+    assert not re.search(r"(?<!</mark> )<mark>sovietic\w*</mark>", html)
+
+
+@pytest.mark.django_db
+def test_every_variant_found_is_listed_as_also_searched(client):
+    data = search(client, "sfere de influenta")
+    [expansion] = [e for e in data["expansions"] if e["concept"] == "spheres-of-influence"]
+    assert {"sfera sovietică de influență", "sferei sovietice de influență"} <= set(
+        expansion["labels"]
+    )
+    # Names found in no passage are not listed.
+    assert "sfere de interes" not in expansion["labels"]
+
+
+@pytest.mark.django_db
+def test_a_hit_found_through_a_note_shows_the_note_marked(
+    client, private_index, django_capture_on_commit_callbacks
+):
+    from annotations.models import Annotation
+    from annotations.services import save_annotation
+    from archive.models import Passage
+    from tests.conftest import SLUGS
+
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        save_annotation(
+            Annotation(
+                passage=passage,
+                exact="Molotov-Ribbentrop Pact",
+                body="Historians call it the Kremlin gambit.",
+                status="published",
+            ),
+            user=None,
+        )
+    [hit] = search(client, "gambit")["results"]
+    assert "<mark>" not in hit["highlight"]
+    assert "<mark>gambit</mark>" in hit["note"]
+    page = client.get("/search/", {"q": "gambit"}).content.decode()
+    assert "<mark>gambit</mark>" in page

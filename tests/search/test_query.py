@@ -129,3 +129,36 @@ def test_multi_word_concept_names_are_found_in_running_words():
 def test_expansion_can_be_turned_off():
     compiled = build_query(parse_query("Lithuania"), thesaurus=None)
     assert compiled.expansions == []
+
+
+def test_stop_words_outside_quotes_are_optional_and_ranked():
+    q = build_query(parse_query("the secret protocol")).query
+    assert isinstance(q, plan.Maybe)
+    assert ("text", "the") not in set(plan.terms(q.query))
+    assert ("text", "the") in set(plan.terms(q.optional))
+    assert not isinstance(build_query(parse_query('"the secret protocol"')).query, plan.Maybe)
+    # Nothing but stop words: they are all there is to find.
+    assert set(plan.terms(build_query(parse_query("the")).query)) >= {("text", "the")}
+
+
+def test_hyphenated_joined_and_separate_forms_meet():
+    joined = set(plan.terms(build_query(parse_query("Soviet-Finnish")).query))
+    assert ("text", "sovietfinnish") in joined
+    vocabulary = {"german", "soviet", "sovietfinnish"}.__contains__
+    split = build_query(parse_query("germansoviet"), vocabulary=vocabulary).query
+    assert plan.Phrase("text", ("german", "soviet"), boost=2.0) in set(plan.leaves(split))
+    apart = build_query(parse_query("soviet finnish"), vocabulary=vocabulary).query
+    assert ("text", "sovietfinnish") in set(plan.terms(apart))
+    # Without the index's word list, no halves are guessed.
+    assert not any(
+        isinstance(leaf, plan.Phrase)
+        for leaf in plan.leaves(build_query(parse_query("germansoviet")).query)
+    )
+
+
+def test_an_excluded_concept_name_excludes_the_concept():
+    thesaurus = Thesaurus()
+    thesaurus.add("joseph-stalin", "en", "Stalin", True)
+    thesaurus.add("joseph-stalin", "hr", "Staljin", True)
+    q = build_query(parse_query("Hitler NOT Stalin"), thesaurus=thesaurus).query
+    assert ("concepts", "joseph-stalin") in set(plan.terms(q.excluded))

@@ -51,6 +51,25 @@ class SnowballFilter(Filter):
                     yield t
 
 
+class PairFilter(Filter):
+    """Whoosh filter turning folded words into the pairs of neighbours they form ("secret
+    protocol"): the word-pair field, where a phrase is a few term lookups, not positions."""
+
+    def __call__(self, tokens):
+        previous = None
+        for t in tokens:
+            word = t.text
+            if previous is not None:
+                t.text = pair_term(previous, word)
+                yield t
+            previous = word
+
+
+def pair_term(first: str, second: str) -> str:
+    """The word-pair field's term for two folded words standing together."""
+    return f"{first} {second}"
+
+
 def _tokenizer() -> RegexTokenizer:
     return RegexTokenizer(WORD_PATTERN)
 
@@ -67,7 +86,13 @@ def stemming_analyzer(code: str) -> CompositeAnalyzer:
     )
 
 
+def pairs_analyzer() -> CompositeAnalyzer:
+    """Analyzer for the word-pair field: each two neighbouring folded words, as one term."""
+    return CompositeAnalyzer(_tokenizer(), FoldingFilter(), PairFilter())
+
+
 FOLDED_ANALYZER = folded_analyzer()
+PAIRS_ANALYZER = pairs_analyzer()
 LANGUAGE_ANALYZERS: dict[str, CompositeAnalyzer] = {
     code: stemming_analyzer(code) for code in SNOWBALL_ALGORITHMS
 }

@@ -11,6 +11,8 @@ schema building still go through the haystack backend it is.
 import contextlib
 import os
 import shutil
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +27,8 @@ from whoosh.idsets import DocIdSet
 from search import plan
 from search.engine import Engine, IndexHit, Results
 from search.engine.whoosh import building
-from search.engine.whoosh.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS
-from search.engine.whoosh.compile import compile_plan
+from search.engine.whoosh.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS, PAIRS_ANALYZER
+from search.engine.whoosh.compile import PAIRED_FIELD, PAIRS_FIELD, compile_plan
 from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
 from search.engine.whoosh.facets import FacetArrays
 from search.engine.whoosh.postings import IndexArrays, segment_readers
@@ -34,6 +36,8 @@ from search.engine.whoosh.swap import fresh_folder, swap_in
 from search.facets import BY_FIELD, INDEX_FIELDS
 from search.search_indexes import STEMMED_FIELDS
 
+# How many queries' matches a generation keeps (a few MB each at 100 000 passages).
+EVALUATED_KEPT = 4
 # The language of each stemmed field ("text_ro": "ro").
 STEMMED_LANGUAGE = {field: code for code, field in STEMMED_FIELDS.items()}
 
@@ -54,11 +58,6 @@ class MaskIdSet(DocIdSet):
         return int(np.count_nonzero(self.mask))
 
 
-def used(values):
-    """A filter's values that filter: a range as it is, the non-empty values of a list."""
-    return values if isinstance(values, plan.Range) else [v for v in values or () if v]
-
-
 def descending(sort_by) -> bool:
     fields = [sort_by] if isinstance(sort_by, str) else list(sort_by or ())
     return any(f.startswith("-") for f in fields)
@@ -74,6 +73,22 @@ class GenerationState:
         self.evaluator = Evaluator(searcher, self.arrays)
         self.facets = FacetArrays(searcher, self.arrays)
         self._ranks: dict[tuple, np.ndarray] = {}
+        self._evaluated: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def evaluate(self, q: wq.Query) -> Scored:
+        """The query's matches and scores, kept for the last few queries: a search asks again
+        for the same query under other filters (each language's best, page by page)."""
+        with self._lock:
+            if q in self._evaluated:
+                self._evaluated.move_to_end(q)
+                return self._evaluated[q]
+        scored = self.evaluator.evaluate(q)
+        with self._lock:
+            self._evaluated[q] = scored
+            while len(self._evaluated) > EVALUATED_KEPT:
+                self._evaluated.popitem(last=False)
+        return scored
 
     def rank(self, fields: tuple[str, ...]) -> np.ndarray:
         """Each document's place when sorted by `fields` (then by number, as Whoosh breaks ties)."""
@@ -113,6 +128,8 @@ class GenerationState:
 class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
     """Whoosh backend for the archive's passage index (see module docstring)."""
 
+    name = "whoosh"
+
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
         self._searcher = None
@@ -127,8 +144,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
     # Writing -----------------------------------------------------------------------------
 
     def document(self, prepared: dict) -> dict:
-        """The fields Whoosh stores for a prepared index entry."""
-        return {key: self._from_python(value) for key, value in prepared.items() if key != "boost"}
+        """The fields Whoosh stores for a prepared index entry, with the passage's word pairs."""
+        fields = {k: self._from_python(v) for k, v in prepared.items() if k != "boost"}
+        fields[PAIRS_FIELD] = fields.get(PAIRED_FIELD, "")
+        return fields
+
+    def update(self, index, iterable, commit=True):
+        """haystack's update_index writes through `apply`, so its entries have their pairs."""
+        self.apply([index.full_prepare(obj) for obj in iterable], [])
 
     def apply(self, upserts, deletes) -> None:
         """Update and delete documents in one writer commit (one new segment, not many)."""
@@ -190,7 +213,10 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
             name = field.index_fieldname
             if field.document:
                 content_field_name = name
-                schema_fields[name] = TEXT(analyzer=FOLDED_ANALYZER, stored=True, phrase=True)
+                # No positions: phrases are looked up in the word-pair field, and word
+                # queries decode no positions (they were most of a posting block).
+                schema_fields[name] = TEXT(analyzer=FOLDED_ANALYZER, stored=True, phrase=False)
+                schema_fields[PAIRS_FIELD] = TEXT(analyzer=PAIRS_ANALYZER, phrase=False)
             elif name in STEMMED_LANGUAGE:
                 # No positions: phrases are matched exactly on the folded field, and word
                 # queries then decode a third less (positions are most of a posting block).
@@ -293,13 +319,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
     ) -> Results:
         searcher = self.searcher()
         state = self.state(searcher)
-        filters = {f: kept for f, vals in (filters or {}).items() if (kept := used(vals))}
+        filters = {f: kept for f, vals in (filters or {}).items() if (kept := plan.used(vals))}
         allowed = {field: state.facets.allowed(field, vals) for field, vals in filters.items()}
         keep = state.facets.combined(allowed)
         scored = None
         if vectorised and not descending(sort_by):
             with contextlib.suppress(Unsupported):
-                scored = state.evaluator.evaluate(q)
+                scored = state.evaluate(q)
         if scored is None:
             return self._run_with_matchers(
                 searcher, state, q, allowed, keep, start, end, sort_by, facets

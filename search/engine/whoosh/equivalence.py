@@ -6,6 +6,17 @@ counts, which passages are on the page and in what order. Scores that differ onl
 bits (sums added in another order) count as equal, and passages with equal scores may trade
 places; at the page's end Whoosh may pick any of several equally scored passages, so only the
 scores are compared there.
+
+Where the archive's semantics deliberately differ from Whoosh's own queries, both paths run the
+archive's version, so they are still compared with each other:
+- A phrase of the passage text is its word pairs (`compile.PairPhrase`, the "pairs" field), not
+  Whoosh's positional Phrase: three words or more match where each two neighbours stand
+  together, and the score is the pairs' (BM25 of each pair), not the sum of the words'.
+- Optional words (stop words outside quotes, `plan.Maybe`) run through `compile.Optional`,
+  whose matcher fixes AndMaybeMatcher.skip_to (Whoosh moves the optional matcher to the target
+  rather than to where the required one landed, so under an OR a passage loses their score).
+- Exclusions are applied as a mask (`_run_with_matchers`), as before: Whoosh's AndNotMatcher
+  keeps the first hit when an excluded document precedes it.
 """
 
 import math
@@ -61,7 +72,9 @@ def compare(q, filters=None, *, end=50, sort_by=None) -> list[str]:
 
 def compare_query(text: str, filters=None, *, thesaurus=None, sort_by=None) -> list[str]:
     """`compare` for a query as a reader types it."""
-    compiled = build_query(parse_query(text), thesaurus=thesaurus)
+    from search.service import in_vocabulary
+
+    compiled = build_query(parse_query(text), thesaurus=thesaurus, vocabulary=in_vocabulary)
     if compiled.query is None:
         return []
     return compare(compile_plan(compiled.query), filters, sort_by=sort_by)

@@ -14,6 +14,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25FScorer, WeightScorer
 
+from search.engine.whoosh.compile import PAIRS_FIELD, PairPhrase
 from search.engine.whoosh.postings import EMPTY_FLOATS, EMPTY_IDS, IndexArrays
 
 
@@ -100,6 +101,8 @@ class Evaluator:
             return self.term(q.fieldname, q.text).boosted(q.boost)
         if type(q) is wq.Phrase:
             return self.phrase(q)
+        if isinstance(q, PairPhrase):
+            return self.evaluate(q.pairs()) if PAIRS_FIELD in self.schema else self.phrase(q)
         if type(q) in (wq.And, wq.Or):
             return self.compound(q)
         if type(q) is wq.AndNot:
@@ -107,6 +110,8 @@ class Evaluator:
             excluded = self.evaluate(q.b)
             keep = ~members(found.ids, excluded.ids, self.size)
             return Scored(found.ids[keep], found.scores[keep])
+        if isinstance(q, wq.AndMaybe):
+            return self.maybe(self.evaluate(q.a), self.evaluate(q.b))
         if type(q) in (wq.Prefix, wq.FuzzyTerm):
             return self.multiterm(q)
         if type(q) is wq.Every and q.fieldname in (None, "", "*"):
@@ -115,6 +120,15 @@ class Evaluator:
         if q is wq.NullQuery:
             return NOTHING
         raise Unsupported(type(q).__name__)
+
+    def maybe(self, found: Scored, optional: Scored) -> Scored:
+        """`found`, with the scores of `optional` added where it matches too (Whoosh's
+        AndMaybeMatcher)."""
+        if not len(found) or not len(optional):
+            return found
+        extra = np.zeros(self.size, dtype=np.float64)
+        extra[optional.ids] = optional.scores
+        return Scored(found.ids, found.scores + extra[found.ids])
 
     def compound(self, q) -> Scored:
         subs = q.subqueries
