@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +15,13 @@ from archive.models import Concept, Language, Passage, PassageRevision
 COLLECTIVE_CREATOR = _("Archive curators")
 # Who signs the note of a curator whose account gives no full name (a login is no name).
 A_CURATOR = _("Archive curator")
+
+
+def is_collective(name: str) -> bool:
+    """Whether an imported creator's name is the archive's curators together, as the seed file
+    names them in English: they sign in the reader's language."""
+    with translation.override(None):
+        return name == str(COLLECTIVE_CREATOR)
 
 
 class Motivation(models.TextChoices):
@@ -204,6 +211,8 @@ class Annotation(models.Model):
         publish, so a curator without one signs as "Archive curator"; the seed notes, which
         have no curator, as the archive's curators together; an imported note by the name its file
         gives."""
+        if self.creator is None and is_collective(self.creator_name):
+            return str(COLLECTIVE_CREATOR)
         if self.creator_display_name.strip():
             return self.creator_display_name
         return str(A_CURATOR if self.creator else COLLECTIVE_CREATOR)
