@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +13,15 @@ from archive.models import Concept, Language, Passage, PassageRevision
 
 # Who signs the notes no single curator wrote (the seed notes, W3C imports by an organisation).
 COLLECTIVE_CREATOR = _("Archive curators")
+# Who signs the note of a curator whose account gives no full name (a login is no name).
+A_CURATOR = _("Archive curator")
+
+
+def is_collective(name: str) -> bool:
+    """Whether an imported creator's name is the archive's curators together, as the seed file
+    names them in English: they sign in the reader's language."""
+    with translation.override(None):
+        return name == str(COLLECTIVE_CREATOR)
 
 
 class Motivation(models.TextChoices):
@@ -202,9 +211,11 @@ class Annotation(models.Model):
         publish, so a curator without one signs as "Archive curator"; the seed notes, which
         have no curator, as the archive's curators together; an imported note by the name its file
         gives."""
-        if self.creator is None:
-            return self.creator_name or str(COLLECTIVE_CREATOR)
-        return self.creator.get_full_name().strip() or str(_("Archive curator"))
+        if self.creator is None and is_collective(self.creator_name):
+            return str(COLLECTIVE_CREATOR)
+        if self.creator_display_name.strip():
+            return self.creator_display_name
+        return str(A_CURATOR if self.creator else COLLECTIVE_CREATOR)
 
     @property
     def readable(self) -> bool:
@@ -215,6 +226,14 @@ class Annotation(models.Model):
             and self.anchor_status != AnchorStatus.ORPHANED
             and self.passage.readable
         )
+
+    @property
+    def creator_display_name(self) -> str:
+        """Who made the note, as readers see it: the account's full name or the name an import
+        kept, never a login; empty when the archive's curators stand for it."""
+        if self.creator:
+            return self.creator.get_full_name()
+        return self.creator_name
 
     @property
     def tag_list(self) -> list[str]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from annotations.anchoring import anchor, occurrences
 from annotations.models import (
+    A_CURATOR,
     COLLECTIVE_CREATOR,
     AgentType,
     Annotation,
@@ -99,7 +100,7 @@ def creator_of(annotation: Annotation) -> dict:
     account's full name, never its login); the archive's curators when no one is named."""
     user = annotation.creator
     if user:
-        name = annotation.signature
+        name = annotation.creator_display_name or str(A_CURATOR)
         return {"id": agent_iri(f"user:{user.pk}"), "type": AgentType.PERSON, "name": name}
     if annotation.creator_name:
         kind = annotation.creator_type or AgentType.PERSON
@@ -467,11 +468,10 @@ def read_creator(annotation: Annotation, creator, warnings: list) -> None:
         return
     kinds = [k for k in as_list(creator.get("type")) if k in AgentType.values]
     annotation.creator_type = kinds[0] if kinds else AgentType.PERSON
-    # The seed notes' collective creator, named as the fixture names it whatever language the
-    # importing process speaks.
+    # The files name the curators in English, whatever language the importer speaks.
     with translation.override(None):
-        collective = name == str(CURATORS)
-    if collective and annotation.creator_type == AgentType.ORGANIZATION and not iri:
+        curators = str(CURATORS)
+    if name == curators and annotation.creator_type == AgentType.ORGANIZATION and not iri:
         return
     annotation.creator_name = name[: Annotation._meta.get_field("creator_name").max_length]
     annotation.creator_iri = iri[: Annotation._meta.get_field("creator_iri").max_length]

@@ -369,3 +369,19 @@ class SearchResponse(Out):
     @staticmethod
     def resolve_results(outcome) -> list:
         return outcome.hits
+
+
+# Health -----------------------------------------------------------------------------------------
+
+
+class Health(Out):
+    """Whether search can answer now, on which engine, and how much the index has yet to take in."""
+
+    status: Literal["ok", "unavailable"]
+    engine: str = Field(description="The search engine: whoosh or solr.")
+    index: dict = Field(
+        description="What the engine says of its index (passages, generation; on Solr also the "
+        "alias, its collection and the live nodes); empty when it cannot answer."
+    )
+    queue: int = Field(ge=0, description="Index changes queued, not yet searchable.")
+    reason: str | None = Field(None, description="Why search cannot answer (503 only).")

@@ -12,6 +12,7 @@ from lxml import html
 
 from archive.models import Document, Passage
 from tests.conftest import SLUGS
+from tests.factories import superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +210,16 @@ def test_passages_in_every_state_speak_the_interface_language(
         left = interface_words(page, language) & ENGLISH
         assert not left, f"English interface words on a passage {name} in {language}: {left}"
         assert interface_words(client.get(path).content.decode(), "en") & ENGLISH
+
+
+@pytest.mark.parametrize("language", ["hr", "ro"])
+def test_a_curators_links_on_public_pages_speak_the_language(client, language):
+    client.force_login(superuser())
+    for path in (PAGES["reader"], PAGES["passage"]):
+        page = ask(client, path, language, "cookie").content.decode()
+        assert html.fromstring(page).xpath("//p[@class='curator-tools']/a")
+        left = interface_words(page, language) & ENGLISH
+        assert not left, f"English interface words for a curator on {path}: {left}"
 
 
 @pytest.mark.parametrize("language", ["hr", "ro"])
