@@ -62,7 +62,9 @@ def in_order(batch: list[IndexHit]) -> Iterator[Passage]:
     return (found[hit.pk] for hit in batch if hit.pk in found)
 
 
-def csv_file(cited: Iterable[tuple[Passage, str]], note: str) -> Iterator[str]:
+def csv_file(
+    cited: Iterable[tuple[Passage, str]], note: str, language: str | None
+) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -88,23 +90,29 @@ def csv_file(cited: Iterable[tuple[Passage, str]], note: str) -> Iterator[str]:
         )
 
 
-def bibtex_file(cited: Iterable[tuple[Passage, str]], note: str) -> Iterator[str]:
+def bibtex_file(
+    cited: Iterable[tuple[Passage, str]], note: str, language: str | None
+) -> Iterator[str]:
     if note:
         yield f"@comment{{{note}}}\n\n"
     for passage, url in cited:
-        yield bibtex(passage, url) + "\n"
+        yield bibtex(passage, url, language=language) + "\n"
 
 
-def ris_file(cited: Iterable[tuple[Passage, str]], note: str) -> Iterator[str]:
+def ris_file(
+    cited: Iterable[tuple[Passage, str]], note: str, language: str | None
+) -> Iterator[str]:
     for passage, url in cited:
-        yield ris(passage, url)
+        yield ris(passage, url, language=language)
 
 
-def csl_json_file(cited: Iterable[tuple[Passage, str]], note: str) -> Iterator[str]:
+def csl_json_file(
+    cited: Iterable[tuple[Passage, str]], note: str, language: str | None
+) -> Iterator[str]:
     yield "["
     separator = "\n"
     for passage, url in cited:
-        for item in csl_json(passage, url):
+        for item in csl_json(passage, url, language=language):
             yield separator + json.dumps(item, ensure_ascii=False)
             separator = ",\n"
     yield "\n]\n"
@@ -114,7 +122,8 @@ class Export(NamedTuple):
     """An export format: its media type, what writes it, and its name for readers."""
 
     content_type: str
-    write: Callable[[Iterable[tuple[Passage, str]], str], Iterator[str]]
+    # (passages with their URLs, a note on a cut export, the language of the citations' words)
+    write: Callable[[Iterable[tuple[Passage, str]], str, str | None], Iterator[str]]
     label: str
 
 

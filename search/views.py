@@ -5,6 +5,7 @@ import dataclasses
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -224,7 +225,9 @@ def export(request, fmt: str):
         (passage, request.build_absolute_uri(passage.get_absolute_url()))
         for passage in passages(hits)
     )
-    response = StreamingHttpResponse(chosen.write(cited, note), content_type=chosen.content_type)
+    response = StreamingHttpResponse(
+        chosen.write(cited, note, get_language()), content_type=chosen.content_type
+    )
     response["Content-Disposition"] = f'attachment; filename="search.{fmt}"'
     response["X-Result-Count"] = str(total)
     response["X-Export-Count"] = str(count)

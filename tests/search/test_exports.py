@@ -106,3 +106,16 @@ def test_the_results_link_to_their_export(client):
     assert f"Export these {total} results:" in page
     for fmt in ("csv", "bib", "ris", "json"):
         assert f'href="/search/export.{fmt}?q=Poland"' in page
+
+
+@pytest.mark.parametrize("language", ["hr", "ro"])
+@pytest.mark.parametrize("fmt", ["bib", "ris", "json"])
+def test_the_citations_are_in_the_readers_interface_language(client, fmt, language):
+    params = {**SEARCH, "language": "en", "page_size": 5}
+    client.cookies["django_language"] = language
+    body, _ = exported(client, fmt, **params)
+    english, _ = exported(client.__class__(), fmt, **params)
+    # The same entries, the archive's own words in the reader's language, not in English.
+    assert body.count("molotov") == english.count("molotov")
+    assert "Soviet–German Relations Archive" in english
+    assert "Soviet–German Relations Archive" not in body
