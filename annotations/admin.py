@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -13,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from annotations.links import annotate_url, return_url
 from annotations.models import Annotation, AnnotationChange, AnnotationStatus
 from annotations.services import (
     delete_annotation,
@@ -22,6 +24,7 @@ from annotations.services import (
     snapshot,
 )
 from archive.admin import PassageAdmin, PassageRevisionInline, log_each
+from archive.admin_search import FoldedSearchMixin
 from archive.models import Passage
 
 ANNOTATE_JS = "annotations/admin_annotate.js"
@@ -31,7 +34,9 @@ ANNOTATE_CSS = "annotations/admin_annotate.css"
 class BaseAnnotationForm(forms.ModelForm):
     """Checks a quote against the passage text and refuses stale edits (optimistic locking)."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.IntegerField(
+        label=_("version seen"), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,7 +140,8 @@ class AnnotatedPassageAdmin(PassageAdmin):
 
     @admin.display(description=_("permalink"))
     def view_on_site_link(self, obj):
-        annotate = reverse("admin:annotations_annotation_add") + f"?passage={obj.pk}"
+        back = reverse("admin:archive_passage_change", args=[obj.pk])
+        annotate = annotate_url(obj, back)
         return format_html(
             '{} · <a href="{}">{}</a>',
             super().view_on_site_link(obj),
@@ -237,7 +243,7 @@ class AnnotationChangeInline(admin.TabularInline):
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(admin.ModelAdmin):
+class AnnotationAdmin(FoldedSearchMixin, admin.ModelAdmin):
     form = AnnotationForm
     list_display = [
         "__str__",
@@ -324,6 +330,16 @@ class AnnotationAdmin(admin.ModelAdmin):
         if add and preset is not None:
             context["adminform"].form.instance.passage = preset
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Opened from a passage ("Annotate words of this passage…"): back to it once saved.
+        back = return_url(request)
+        if back and not {"_addanother", "_continue"} & set(request.POST):
+            self.message_user(
+                request, _("The note on %(ref)s was saved.") % {"ref": obj.passage.ref}
+            )
+            return HttpResponseRedirect(back)
+        return super().response_add(request, obj, post_url_continue)
 
     def save_model(self, request, obj, form, change):
         before = snapshot(Annotation.objects.get(pk=obj.pk)) if change else None

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.models import Concept, Language, Passage, PassageRevision
 
+# Who signs the notes no single curator wrote (the seed notes, W3C imports by an organisation).
+COLLECTIVE_CREATOR = _("Archive curators")
+
 
 class Motivation(models.TextChoices):
     """Why an annotation was made (the W3C Web Annotation motivations that fit an archive)."""
@@ -21,6 +24,14 @@ class Motivation(models.TextChoices):
     LINKING = "linking", _("Link to another passage")
     CORRECTING = "correcting", _("Correction")
     TAGGING = "tagging", _("Tags only")
+
+
+class AgentType(models.TextChoices):
+    """What made a note, in the Web Annotation model's classes of agent."""
+
+    PERSON = "Person", _("Person")
+    ORGANIZATION = "Organization", _("Organisation")
+    SOFTWARE = "Software", _("Software")
 
 
 class AnnotationStatus(models.TextChoices):
@@ -142,6 +153,22 @@ class Annotation(models.Model):
         related_name="annotations",
         verbose_name=_("creator"),
     )
+    # Who made a note that came from elsewhere, when they are not an account of this archive.
+    creator_name = models.CharField(
+        _("creator's name"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a note by someone with no account here, as the imported file names them."),
+    )
+    creator_type = models.CharField(
+        _("kind of creator"), max_length=20, choices=AgentType.choices, blank=True
+    )
+    creator_iri = models.CharField(
+        _("creator's identifier"),
+        max_length=500,
+        blank=True,
+        help_text=_("The IRI the imported file gives the creator, kept for the export."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     modified_at = models.DateTimeField(_("modified"), auto_now=True)
@@ -170,6 +197,16 @@ class Annotation(models.Model):
         return f"{self.passage.get_absolute_url()}#note-{self.uuid}"
 
     @property
+    def signature(self) -> str:
+        """How the note is signed for readers: its curator's full name. A login is no name to
+        publish, so a curator without one signs as "Archive curator"; the seed notes, which
+        have no curator, as the archive's curators together; an imported note by the name its file
+        gives."""
+        if self.creator is None:
+            return self.creator_name or str(COLLECTIVE_CREATOR)
+        return self.creator.get_full_name().strip() or str(_("Archive curator"))
+
+    @property
     def readable(self) -> bool:
         """Whether readers may see this note: `AnnotationQuerySet.readable` for a note already
         loaded (a prefetched list), so that a page needs no query per passage."""
@@ -178,6 +215,14 @@ class Annotation(models.Model):
             and self.anchor_status != AnchorStatus.ORPHANED
             and self.passage.readable
         )
+
+    @property
+    def creator_display_name(self) -> str:
+        """Who made the note, as readers see it: the account's full name or the name an import
+        kept, never a login; empty when the archive's curators stand for it."""
+        if self.creator:
+            return self.creator.get_full_name()
+        return self.creator_name
 
     @property
     def tag_list(self) -> list[str]:
@@ -196,7 +241,12 @@ class AnnotationChange(models.Model):
 
     annotation_uuid = models.UUIDField(_("annotation"), db_index=True)
     annotation = models.ForeignKey(
-        Annotation, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+        Annotation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="changes",
+        verbose_name=_("annotation"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -204,6 +254,7 @@ class AnnotationChange(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("curator"),
     )
     action = models.CharField(_("action"), max_length=20)
     changes = models.JSONField(_("changes"), default=dict)

@@ -84,7 +84,8 @@ def save_annotation(
     annotation.anchor_status, annotation.anchor_score = AnchorStatus.EXACT, 1.0
     created = annotation.pk is None
     if created:
-        annotation.creator = annotation.creator or user
+        if not annotation.creator_name:  # a creator an import kept is not the importer
+            annotation.creator = annotation.creator or user
         annotation.original_exact = annotation.exact
     else:
         annotation.version += 1

@@ -13,22 +13,47 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
 
 from annotations.anchoring import anchor, occurrences
-from annotations.models import Annotation, AnnotationStatus, Motivation
+from annotations.models import (
+    COLLECTIVE_CREATOR,
+    AgentType,
+    Annotation,
+    AnnotationStatus,
+    Motivation,
+)
 from archive.aliases import resolve_document
 from archive.models import Concept, Language, Passage
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+# The collection's name, as an export or the API labels it.
+COLLECTION_LABEL = _("Notes on the passages of the Soviet–German Relations Archive")
+CURATORS = COLLECTIVE_CREATOR
+A_CURATOR = _("Archive curator")
+# Agent IRIs the archive mints, as URNs (nothing to resolve; the same on every host serving the
+# archive): a UUID derived from this namespace and what the agent is to the archive.
+AGENT_NAMESPACE = uuid.UUID("6f0d2b1e-5a4c-4f3e-9b8a-1c2d3e4f5a6b")
 MEDIA_TYPE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
 STATUS_KEY = "archive:status"
+# Each of the archive's motivations as the Web Annotation vocabulary names it: a correction asks
+# for a change to the text, which the model calls editing.
+W3C_MOTIVATION = {m: m for m in Motivation.values} | {Motivation.CORRECTING: "editing"}
+ARCHIVE_MOTIVATION = {w3c: archive for archive, w3c in W3C_MOTIVATION.items()}
 # The purpose of the note body for each motivation; links and tag sets carry a plain comment.
-NOTE_PURPOSE = {m: m for m in ("commenting", "describing", "identifying", "correcting")}
-# Other W3C motivations, stored as the nearest one the archive has.
-NEAREST_MOTIVATION = {"editing": "correcting", "classifying": "tagging"} | dict.fromkeys(
+NOTE_PURPOSE = {
+    m: W3C_MOTIVATION[m]
+    for m in (Motivation.COMMENTING, Motivation.DESCRIBING, Motivation.IDENTIFYING)
+} | {Motivation.CORRECTING: "editing"}
+# Other W3C motivations, stored as the nearest one the archive has; "correcting" is what
+# exports of the archive wrote before they used the model's own term.
+NEAREST_MOTIVATION = {"classifying": "tagging"} | dict.fromkeys(
     ("assessing", "bookmarking", "highlighting", "moderating", "questioning", "replying"),
     "commenting",
 )
+LEGACY_MOTIVATION = {"correcting": Motivation.CORRECTING}
+# The passage page a target's source names.
+SOURCE_FORMAT = "text/html"
 PASSAGE_PATH = re.compile(r"/documents/(?P<slug>[-\w]+)/(?P<n>\d+)/?$")
 ID_PATH = re.compile(r"/api/annotations/(?P<uuid>[0-9a-fA-F-]{32,36})/?$")
 EXPORT_ORDER = ("passage__document__slug", "passage__n", "start", "created_at", "pk")
@@ -64,6 +89,25 @@ def concept_url(concept: Concept, base_url: str) -> str:
     return f"{base_url}/search/?{urlencode({'concept': concept.slug})}"
 
 
+def agent_iri(key: str) -> str:
+    """The IRI the archive mints for an agent: `user:<pk>`, `curators`, or `<type>:<name>`."""
+    return f"urn:uuid:{uuid.uuid5(AGENT_NAMESPACE, key)}"
+
+
+def creator_of(annotation: Annotation) -> dict:
+    """Who made a note, as a Web Annotation agent with an IRI and the name readers see (an
+    account's full name, never its login); the archive's curators when no one is named."""
+    user = annotation.creator
+    if user:
+        name = annotation.creator_display_name or str(A_CURATOR)
+        return {"id": agent_iri(f"user:{user.pk}"), "type": AgentType.PERSON, "name": name}
+    if annotation.creator_name:
+        kind = annotation.creator_type or AgentType.PERSON
+        iri = annotation.creator_iri or agent_iri(f"{kind}:{annotation.creator_name}")
+        return {"id": iri, "type": kind, "name": annotation.creator_name}
+    return {"id": agent_iri("curators"), "type": AgentType.ORGANIZATION, "name": str(CURATORS)}
+
+
 def resource(url: str, purpose: str) -> dict:
     return {"type": "SpecificResource", "purpose": purpose, "source": url}
 
@@ -76,14 +120,11 @@ def annotation_to_w3c(annotation: Annotation, base_url: str, *, include_status=F
         "@context": context(include_status, base_url),
         "id": f"{base_url}/api/annotations/{annotation.uuid}/",
         "type": "Annotation",
-        "motivation": annotation.motivation,
+        "motivation": W3C_MOTIVATION[annotation.motivation],
         "created": iso(annotation.created_at),
         "modified": iso(annotation.modified_at),
+        "creator": creator_of(annotation),
     }
-    if annotation.creator:
-        user = annotation.creator
-        name = user.get_full_name() or user.get_username()
-        data["creator"] = {"type": "Person", "name": name, "nickname": user.get_username()}
     bodies = []
     if annotation.body.strip():
         purpose = NOTE_PURPOSE.get(annotation.motivation, "commenting")
@@ -108,8 +149,14 @@ def annotation_to_w3c(annotation: Annotation, base_url: str, *, include_status=F
         bodies.append(resource(concept_url(annotation.link_concept, base_url), "identifying"))
     if bodies:
         data["body"] = bodies
+    passage = annotation.passage
     data["target"] = {
-        "source": passage_url(annotation.passage, base_url),
+        "source": {
+            "id": passage_url(passage, base_url),
+            "type": "Text",
+            "format": SOURCE_FORMAT,
+            "language": passage.effective_language,
+        },
         "selector": [
             {
                 "type": "TextQuoteSelector",
@@ -155,7 +202,12 @@ def annotation_page(
         data = {
             "@context": context(include_status, base_url),
             **data,
-            "partOf": {"id": id_url, "type": "AnnotationCollection", "total": paginator.count},
+            "partOf": {
+                "id": id_url,
+                "type": "AnnotationCollection",
+                "label": str(COLLECTION_LABEL),
+                "total": paginator.count,
+            },
         }
     if current.has_next():
         data["next"] = page_url(id_url, page + 1)
@@ -172,6 +224,7 @@ def collection(annotations, base_url, *, id_url, page_size=None, include_status=
         "@context": context(include_status, base_url),
         "id": id_url,
         "type": "AnnotationCollection",
+        "label": str(COLLECTION_LABEL),
         "total": total,
     }
     if total:  # the model asks for pages only when there is something on them
@@ -264,18 +317,21 @@ def parse_time(data: dict, key: str) -> datetime | None:
 def motivation_of(data: dict, bodies: list, warnings: list) -> str:
     given = [str(m).removeprefix("oa:") for m in as_list(data.get("motivation"))]
     for name in given:
-        if name in Motivation.values:
-            return name
+        if name in ARCHIVE_MOTIVATION:
+            return ARCHIVE_MOTIVATION[name]
+        if name in LEGACY_MOTIVATION:
+            return LEGACY_MOTIVATION[name]
     for name in given:
         if name in NEAREST_MOTIVATION:
             warnings.append(f"motivation {name!r} stored as {NEAREST_MOTIVATION[name]!r}")
             return NEAREST_MOTIVATION[name]
     if given:
         raise ValueError(
-            f"unknown motivation {given[0]!r} (expected one of {', '.join(Motivation.values)})"
+            f"unknown motivation {given[0]!r} (expected one of {', '.join(ARCHIVE_MOTIVATION)})"
         )
     purposes = [p for b in bodies if isinstance(b, dict) for p in as_list(b.get("purpose"))]
-    found = [p for p in purposes if p in Motivation.values and p != "tagging"]
+    known = ARCHIVE_MOTIVATION | LEGACY_MOTIVATION
+    found = [known[p] for p in purposes if p in known and p != "tagging"]
     if found:
         return found[0]
     return "tagging" if bodies and purposes.count("tagging") == len(bodies) else "commenting"
@@ -338,7 +394,10 @@ def read_target(annotation: Annotation, data: dict, base_url, warnings: list) ->
     target = targets[0]
     if not isinstance(target, dict) or not target.get("selector"):
         raise ValueError("the target has no selector: a TextQuoteSelector is needed")
-    annotation.passage = passage = passage_at(target.get("source"), base_url, "target")
+    source = target.get("source")
+    if isinstance(source, dict):
+        source = source.get("id")
+    annotation.passage = passage = passage_at(source, base_url, "target")
     selectors = {s.get("type"): s for s in as_list(target["selector"]) if isinstance(s, dict)}
     quote, position = selectors.get("TextQuoteSelector"), selectors.get("TextPositionSelector")
     if not quote or not isinstance(quote.get("exact"), str) or not quote["exact"]:
@@ -375,13 +434,40 @@ def w3c_to_annotation(data, *, base_url=None, default_status=AnnotationStatus.PU
         raise ValueError(f"unknown status {annotation.status!r}")
     annotation.created_at = parse_time(data, "created") or annotation.created_at
     annotation.modified_at = parse_time(data, "modified")
-    creator = data.get("creator")
-    if isinstance(creator, list):
-        creator = creator[0] if creator else None
-    if isinstance(creator, dict):
-        names = [n for n in (creator.get("nickname"), creator.get("name")) if isinstance(n, str)]
-        user = get_user_model().objects.filter(username__in=names).first()
-        annotation.creator = user
-        if not user and names:
-            warnings.append(f"creator {names[-1]!r} is not a user of this archive")
+    read_creator(annotation, data.get("creator"), warnings)
     return annotation, warnings
+
+
+def read_creator(annotation: Annotation, creator, warnings: list) -> None:
+    """The note's creator: an account of the archive when the agent is one (by the IRI the
+    archive minted for it, or by login), else the agent as the file names it; the curators'
+    own agent is no one in particular."""
+    if isinstance(creator, list):
+        if len(creator) > 1:
+            warnings.append(f"{len(creator)} creators: only the first was kept")
+        creator = creator[0] if creator else None
+    if isinstance(creator, str):
+        creator = {"id": creator}
+    if not isinstance(creator, dict):
+        return
+    iri, name = creator.get("id"), creator.get("name")
+    iri = iri if isinstance(iri, str) else ""
+    name = name.strip() if isinstance(name, str) else ""
+    if iri == agent_iri("curators"):
+        return
+    users = get_user_model().objects
+    user = next((u for u in users.all() if agent_iri(f"user:{u.pk}") == iri), None) if iri else None
+    nickname = creator.get("nickname")
+    if not user and isinstance(nickname, str):
+        user = users.filter(username=nickname).first()
+    if user:
+        annotation.creator = user
+        return
+    if not name and not iri:
+        return
+    kinds = [k for k in as_list(creator.get("type")) if k in AgentType.values]
+    annotation.creator_type = kinds[0] if kinds else AgentType.PERSON
+    if name == str(CURATORS) and annotation.creator_type == AgentType.ORGANIZATION and not iri:
+        return
+    annotation.creator_name = name[: Annotation._meta.get_field("creator_name").max_length]
+    annotation.creator_iri = iri[: Annotation._meta.get_field("creator_iri").max_length]

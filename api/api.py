@@ -6,7 +6,7 @@ from functools import wraps
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
-from api import annotations, documents, errors, search
+from api import annotations, documents, errors, health, search
 
 
 class Renderer(JSONRenderer):
@@ -98,6 +98,7 @@ api = ArchiveAPI(
             {"name": "search", "description": "Full-text search over every language"},
             {"name": "documents", "description": "The catalogue and permanent passages"},
             {"name": "annotations", "description": "Curators' published notes (W3C)"},
+            {"name": "health", "description": "Whether search answers now"},
         ],
     },
     schema_hooks=(annotations.as_json_ld, search.with_parameters),
@@ -105,3 +106,4 @@ api = ArchiveAPI(
 api.add_router("/search/", search.router, tags=["search"])
 api.add_router("/documents/", documents.router, tags=["documents"])
 api.add_router("/annotations/", annotations.router, tags=["annotations"])
+api.add_router("/health/", health.router, tags=["health"])

@@ -1,9 +1,10 @@
 """Every error of the API in one shape: `{"error": …}`, and for a 400 the reasons by parameter.
 
 A bad parameter answers 400, whether the search form or ninja's own validation refuses it (ninja
-would say 422); a missing thing 404; a method other than GET or HEAD 405. The reasons are in the
-interface language the request asks for (the language cookie, else Accept-Language), English
-by default; the keys and the shape never change.
+would say 422); a missing thing 404; a method other than GET or HEAD 405; a search the engine
+cannot answer now 503, with the reason. The reasons are in the interface language the request
+asks for (the language cookie, else Accept-Language), English by default; the keys and the shape
+never change.
 """
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from ninja.errors import HttpError, ValidationError
 
 from api.schemas import Error, InvalidParameters
+from search.engine import EngineUnavailable
 
 ALLOWED_METHODS = ("GET", "HEAD")
 # Pydantic's reasons (English only) by error type, as the archive's forms say them.
@@ -72,6 +74,13 @@ def not_allowed(api, request) -> HttpResponse:
     return response
 
 
+def unavailable(api, request, error: EngineUnavailable) -> HttpResponse:
+    message = _("search is unavailable: %(reason)s") % {"reason": error}
+    response = answer(api, request, 503, Error(error=message))
+    response["Retry-After"] = "30"
+    return response
+
+
 def install(api) -> None:
     """Answer the API's errors in its one shape."""
     api.add_exception_handler(
@@ -82,6 +91,9 @@ def install(api) -> None:
         lambda request, exc: invalid_parameters(api, request, validation_details(exc)),
     )
     api.add_exception_handler(Http404, lambda request, exc: not_found(api, request, exc))
+    api.add_exception_handler(
+        EngineUnavailable, lambda request, exc: unavailable(api, request, exc)
+    )
     api.add_exception_handler(
         HttpError, lambda request, exc: answer(api, request, exc.status_code, Error(error=str(exc)))
     )

@@ -12,7 +12,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from annotations.models import AnchorStatus, Motivation
 from annotations.rendering import render_body
-from annotations.w3c import ANNO_CONTEXT
+from annotations.w3c import ANNO_CONTEXT, W3C_MOTIVATION
 from archive.models import Language, PassageAlias
 from search.forms import FACETS, SearchForm
 
@@ -176,6 +176,10 @@ class Passage(Out):
 # Only what the public API writes: a curator's export (with statuses) is not served here.
 
 
+# The Web Annotation vocabulary's names of the archive's motivations.
+W3CMotivation = Literal[tuple(dict.fromkeys(W3C_MOTIVATION.values()))]
+
+
 class Note(Out):
     """The note itself, in Markdown."""
 
@@ -183,7 +187,7 @@ class Note(Out):
     value: str
     format: Literal["text/markdown"]
     language: Language
-    purpose: Literal["commenting", "describing", "identifying", "correcting"]
+    purpose: Literal["commenting", "describing", "identifying", "editing"]
 
 
 class Tag(Out):
@@ -201,9 +205,12 @@ class Resource(Out):
 
 
 class Creator(Out):
-    type: Literal["Person"]
+    """Who made the note: an agent IRI the archive mints (or the one an import kept) and the
+    name readers see."""
+
+    id: str = Field(json_schema_extra=uri())
+    type: Literal["Person", "Organization", "Software"]
     name: str
-    nickname: str
 
 
 class QuoteSelector(Out):
@@ -219,8 +226,17 @@ class PositionSelector(Out):
     end: int = Field(ge=1)
 
 
+class Source(Out):
+    """The passage's permalink page, in the passage's language."""
+
+    id: str = Field(json_schema_extra=uri("The passage's permalink."))
+    type: Literal["Text"]
+    format: Literal["text/html"]
+    language: Language
+
+
 class Target(Out):
-    source: str = Field(json_schema_extra=uri("The passage's permalink."))
+    source: Source
     selector: list[Annotated[QuoteSelector | PositionSelector, Field(discriminator="type")]] = (
         Field(min_length=1)
     )
@@ -231,10 +247,10 @@ class AnnotationItem(Out):
 
     id: str = Field(json_schema_extra=uri())
     type: Literal["Annotation"]
-    motivation: Motivation
+    motivation: W3CMotivation
     created: str = Field(json_schema_extra={"format": "date-time"})
     modified: str = Field(json_schema_extra={"format": "date-time"})
-    creator: Creator | SkipJsonSchema[None] = None
+    creator: Creator
     body: Annotated[list[Note | Tag | Resource], Field(min_length=1)] | SkipJsonSchema[None] = None
     target: Target
 
@@ -264,6 +280,7 @@ class AnnotationCollection(JsonLd):
 
     id: str = Field(json_schema_extra=uri())
     type: Literal["AnnotationCollection"]
+    label: str
     total: int = Field(ge=0)
     first: EmbeddedPage | SkipJsonSchema[None] = None
     last: str | SkipJsonSchema[None] = Field(None, json_schema_extra=uri())
@@ -272,6 +289,7 @@ class AnnotationCollection(JsonLd):
 class PartOf(Out):
     id: str = Field(json_schema_extra=uri())
     type: Literal["AnnotationCollection"]
+    label: str
     total: int = Field(ge=0)
 
 
@@ -351,3 +369,19 @@ class SearchResponse(Out):
     @staticmethod
     def resolve_results(outcome) -> list:
         return outcome.hits
+
+
+# Health -----------------------------------------------------------------------------------------
+
+
+class Health(Out):
+    """Whether search can answer now, on which engine, and how much the index has yet to take in."""
+
+    status: Literal["ok", "unavailable"]
+    engine: str = Field(description="The search engine: whoosh or solr.")
+    index: dict = Field(
+        description="What the engine says of its index (passages, generation; on Solr also the "
+        "alias, its collection and the live nodes); empty when it cannot answer."
+    )
+    queue: int = Field(ge=0, description="Index changes queued, not yet searchable.")
+    reason: str | None = Field(None, description="Why search cannot answer (503 only).")

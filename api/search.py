@@ -40,7 +40,7 @@ router = Router()
 
 @router.get(
     "",
-    response={200: SearchResponse, 400: InvalidParameters, 404: Error},
+    response={200: SearchResponse, 400: InvalidParameters, 404: Error, 503: Error},
     url_name="search",
     operation_id=OPERATION,
     summary="Search passages, with facets, highlighting and a suggestion",
@@ -49,6 +49,7 @@ router = Router()
             200: {"description": "The page of results (empty when nothing was searched)."},
             400: {"description": "A parameter has a value the search cannot use."},
             404: {"description": "The page lies past the last page of results."},
+            503: {"description": "The search engine cannot answer now; `error` says why."},
         }
     },
 )

@@ -11,12 +11,13 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from archive.admin_forms import RenameForm, SplitForm
+from archive.admin_search import FoldedSearchMixin
 from archive.aliases import merge_passages, rename_document, split_passage
 from archive.concepts.coverage import allowed_names, uncovered
 from archive.concepts.loading import delete_concepts
@@ -75,7 +76,7 @@ def run_change(request, form, change, success):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "slug",
@@ -304,7 +305,7 @@ class PassageForm(forms.ModelForm):
 
 
 @admin.register(Passage)
-class PassageAdmin(admin.ModelAdmin):
+class PassageAdmin(FoldedSearchMixin, admin.ModelAdmin):
     form = PassageForm
     list_display = [
         "ref_display",
@@ -480,7 +481,7 @@ class ConceptLabelInline(admin.TabularInline):
 
 
 @admin.register(Concept)
-class ConceptAdmin(admin.ModelAdmin):
+class ConceptAdmin(FoldedSearchMixin, admin.ModelAdmin):
     change_list_template = "admin/archive/concept/change_list.html"
     # The names page reads at most this many passages (tagging them all takes minutes).
     names_cap = 5_000
@@ -488,7 +489,9 @@ class ConceptAdmin(admin.ModelAdmin):
     list_filter = ["kind", "labels__language"]
     search_fields = ["slug", "labels__text", "note"]
     inlines = [ConceptLabelInline]
-    fields = ["slug", "kind", "note"]
+    fields = ["slug", "kind", "note", "tagged_passages"]
+    # How many of its passages a concept's page lists.
+    tagged_shown = 200
 
     def get_queryset(self, request):
         return (
@@ -512,9 +515,37 @@ class ConceptAdmin(admin.ModelAdmin):
     def passage_total(self, obj):
         return obj._passages
 
+    @admin.display(description=_("passages mentioning it"))
+    def tagged_passages(self, obj):
+        if not obj.pk:
+            return "—"
+        tags = obj.passage_tags.filter(rejected=False).select_related("passage__document")
+        tags = tags.order_by("passage__document__title", "passage__position", "passage__n")
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> · {}</li>',
+            (
+                (
+                    reverse("admin:archive_passage_change", args=[tag.passage_id]),
+                    tag.passage.ref,
+                    Truncator(tag.passage.text).words(12),
+                )
+                for tag in tags[: self.tagged_shown]
+            ),
+        )
+        total = tags.count()
+        more = total - self.tagged_shown
+        return format_html(
+            '<ul class="tagged-passages">{}</ul>{}',
+            rows or _("None yet."),
+            format_html("<p>{}</p>", _("… and %(count)d more.") % {"count": more})
+            if more > 0
+            else "",
+        )
+
     def get_readonly_fields(self, request, obj=None):
         # The identifier is in readers' search links (`concept=`); it is fixed once it exists.
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = [*super().get_readonly_fields(request, obj), "tagged_passages"]
         return [*fields, "slug"] if obj else fields
 
     def save_related(self, request, form, formsets, change):
@@ -576,7 +607,7 @@ class ConceptAdmin(admin.ModelAdmin):
 
 
 @admin.register(DocumentAlias)
-class DocumentAliasAdmin(admin.ModelAdmin):
+class DocumentAliasAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["old_slug", "current_slug", "document", "reason", "created_by", "created_at"]
     list_select_related = ["document", "created_by"]
     search_fields = ["old_slug", "document__slug", "document__title", "reason"]
@@ -597,7 +628,7 @@ class DocumentAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(PassageAlias)
-class PassageAliasAdmin(admin.ModelAdmin):
+class PassageAliasAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "now_at", "reason", "created_by", "created_at"]
     list_filter = ["kind", "document"]
     search_fields = ["document__slug", "reason"]

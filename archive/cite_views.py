@@ -1,7 +1,8 @@
 """Citation files of a passage, one per format a reference manager reads:
-/documents/<slug>/<n>/cite.<txt|bib|ris|json>."""
+/documents/<slug>/<n>/cite.<txt|bib|biblatex|ris|json>."""
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -41,7 +42,8 @@ def citation_file(request, slug, n, fmt):
         )
     if quote:
         url += "#" + text_quote_fragment(quote, prefix, suffix)
-    body = form.render(passage, url, revision=cited.number, quote=quote)
+    # The citation's words are in the reader's interface language, as on the passage page.
+    body = form.render(passage, url, revision=cited.number, quote=quote, language=get_language())
     response = HttpResponse(body, content_type=form.content_type)
-    response["Content-Disposition"] = f'inline; filename="{document.slug}-{passage.n}.{fmt}"'
+    response["Content-Disposition"] = f'inline; filename="{form.filename(passage)}"'
     return response

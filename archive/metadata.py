@@ -1,14 +1,24 @@
 """Metadata embedded in the reader's pages, so that reference managers and search engines read
-what a page cites: Highwire Press and Dublin Core meta tags, Open Graph, COinS and JSON-LD."""
+what a page cites: Highwire Press and Dublin Core meta tags, Zotero's own fields, Open Graph and
+JSON-LD — all from the description a citation is made of, so that they agree with the files.
+
+No COinS span: Zotero runs its COinS translator before Embedded Metadata (a lower priority
+number runs first; zotero/translators COinS.js and Embedded Metadata.js), and makes the item
+from the OpenURL ContextObject alone (Zotero.OpenURL.parseContextObject). For a book item that
+reads titles, authors, publisher, date, pages and identifiers, and nothing else: language is
+read only in the Dublin Core format, which makes the item a web page; there is no key for an
+archive or a place in it; and an http rft_id sets the access date to empty, so Zotero does not
+fill it in. A COinS span can therefore never give a complete item, and any COinS span hides
+the complete one the meta tags give (type from citation_book_title, language from
+citation_language, archive and archive location from the z.* names Embedded Metadata hands to
+Zotero's RDF import, the access date filled in as for every web item with a URL)."""
 
 import json
-from urllib.parse import quote, urlencode, urljoin, urlsplit
+from urllib.parse import urljoin
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext
 
 from archive.citation import ARCHIVE_NAME, Cited, cite, date_parts, iso_date
 from archive.models import Document, Passage
@@ -25,17 +35,9 @@ def jsonld_script(data: dict) -> SafeString:
 
 
 def dated(document: Document) -> list[int]:
-    """The date a document goes by: its source's where known, else the day it was imported."""
-    parts = date_parts(document.source_date)
-    if parts or not document.imported_at:
-        return parts
-    day = timezone.localdate(document.imported_at)
-    return [day.year, day.month, day.day]
-
-
-def creator(document: Document) -> str:
-    """Who a document is by, for fields that need someone: author, publisher, or source site."""
-    return document.author or document.publisher or urlsplit(document.source_url).hostname or ""
+    """The source's own date as far as it is known (the catalogue's, or the source's); none
+    when unknown — the day it was imported is the archive's, not the source's."""
+    return date_parts(document.source_date)
 
 
 def pairs(*items: tuple[str, str]) -> list[tuple[str, str]]:
@@ -57,38 +59,35 @@ def document_node(document: Document, url: str) -> dict:
         if document.publisher
         else None,
         "dateCreated": iso_date(dated(document)),
-        "dateModified": document.updated_at.isoformat() if document.updated_at else None,
         "version": document.source_revision,
         "isBasedOn": document.source_url,
     }
     return {key: value for key, value in node.items() if value}
 
 
-def embedded(highwire, dublin_core, opengraph, coins, jsonld) -> dict:
+def embedded(highwire, dublin_core, opengraph, jsonld, zotero=()) -> dict:
     """The metadata as meta_tags.html renders it."""
     jsonld = {"@context": "https://schema.org", **jsonld}
     return {
         "highwire": highwire,
         "dublin_core": [("DC.type", DC_TYPE), *dublin_core],
+        "zotero": list(zotero),
         "opengraph": [("og:site_name", str(ARCHIVE_NAME)), *opengraph],
-        "coins": urlencode([("ctx_ver", "Z39.88-2004"), *coins], safe="", quote_via=quote),
         "jsonld": jsonld,
         "jsonld_script": jsonld_script(jsonld),
     }
 
 
-def part_node(document: Document, n: int, page_url: str) -> dict:
+def part_node(document: Document, n: int, page_url: str, name: str) -> dict:
     """A passage as a schema.org part of its document."""
     url = passage_url(document, n, page_url)
-    name = gettext("Passage %(n)s") % {"n": n}
-    identifier = f"{document.slug}:{n}"
     return {
         "@type": "CreativeWork",
         "@id": url,
         "url": url,
         "name": name,
         "position": n,
-        "identifier": identifier,
+        "identifier": f"{document.slug}:{n}",
     }
 
 
@@ -97,14 +96,19 @@ def highwire_date(parts: list[int]) -> str:
     return "/".join(f"{part:02d}" for part in parts)
 
 
-def document_metadata(document: Document, canonical_url: str) -> dict:
-    """The embedded metadata of a document's page."""
+def document_metadata(document: Document, canonical_url: str, *, language=None) -> dict:
+    """The embedded metadata of a document's page; `language` is the interface language the
+    passages' names are written in."""
     date, title = dated(document), document.display_title
-    numbers = document.passages.current().order_by("position").values_list("n", flat=True)
+    passages = document.passages.current().order_by("position")
+    parts = []
+    for passage in passages.select_related("document"):
+        name = cite(passage, canonical_url, language=language).title
+        parts.append(part_node(document, passage.n, canonical_url, name))
     return embedded(
         highwire=pairs(
             ("citation_title", title),
-            ("citation_author", creator(document)),
+            ("citation_author", document.author),
             ("citation_publication_date", highwire_date(date)),
             ("citation_language", document.language),
             ("citation_publisher", document.publisher),
@@ -113,21 +117,7 @@ def document_metadata(document: Document, canonical_url: str) -> dict:
         ),
         dublin_core=dublin_core(document, title, canonical_url, document.slug, document.language),
         opengraph=pairs(("og:type", "article"), ("og:title", title), ("og:url", canonical_url)),
-        coins=pairs(
-            ("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"),
-            ("rft.title", title),
-            ("rft.creator", document.author),
-            ("rft.publisher", document.publisher),
-            ("rft.date", iso_date(date)),
-            ("rft.language", document.language),
-            ("rft.type", DC_TYPE),
-            ("rft.source", document.source_url),
-            ("rft_id", canonical_url),
-        ),
-        jsonld={
-            **document_node(document, canonical_url),
-            "hasPart": [part_node(document, n, canonical_url) for n in numbers],
-        },
+        jsonld={**document_node(document, canonical_url), "hasPart": parts},
     )
 
 
@@ -150,12 +140,16 @@ def dublin_core(document: Document, title: str, url: str, identifier: str, langu
     )
 
 
-def passage_metadata(passage: Passage, canonical_url: str, *, revision: int | None = None) -> dict:
-    """The embedded metadata of a passage's page, for one revision of its text."""
-    cited: Cited = cite(passage, canonical_url, revision=revision)
+def passage_metadata(
+    passage: Passage, canonical_url: str, *, revision: int | None = None, language=None
+) -> dict:
+    """The embedded metadata of a passage's page, for one revision of its text, its names in
+    the interface language the caller gives."""
+    cited: Cited = cite(passage, canonical_url, revision=revision, language=language)
     document = passage.document
     document_url = urljoin(canonical_url, document.get_absolute_url())
     book, date = document.display_title, dated(document)
+    revised_on = cited.revised_on.isoformat() if cited.revised_on else ""
     jsonld = {
         "@type": "CreativeWork",
         "@id": canonical_url,
@@ -166,14 +160,18 @@ def passage_metadata(passage: Passage, canonical_url: str, *, revision: int | No
         "text": cited.text,
         "inLanguage": cited.language,
         "version": cited.revision,
-        "dateModified": cited.revised_on.isoformat() if cited.revised_on else None,
+        "dateModified": revised_on,
         "isPartOf": document_node(document, document_url),
+        "holdingArchive": {"@type": "ArchiveOrganization", "name": cited.archive},
     }
     return embedded(
         highwire=pairs(
             ("citation_title", cited.title),
+            # Zotero's Embedded Metadata reads the type of item (a book section) and its book
+            # from citation_book_title; Google Scholar reads citation_inbook_title.
+            ("citation_book_title", book),
             ("citation_inbook_title", book),
-            ("citation_author", creator(document)),
+            ("citation_author", document.author),
             ("citation_publication_date", highwire_date(date)),
             ("citation_language", cited.language),
             ("citation_publisher", document.publisher),
@@ -182,23 +180,14 @@ def passage_metadata(passage: Passage, canonical_url: str, *, revision: int | No
         ),
         dublin_core=[
             *dublin_core(document, cited.title, canonical_url, passage.ref, cited.language),
-            *pairs(("DCTERMS.isPartOf", document_url)),
+            *pairs(("DCTERMS.isPartOf", document_url), ("DCTERMS.modified", revised_on)),
         ],
+        zotero=pairs(("z.archive", cited.archive), ("z.archiveLocation", passage.ref)),
         opengraph=pairs(
             ("og:type", "article"),
             ("og:title", f"{cited.title} — {book}"),
             ("og:url", canonical_url),
             ("og:description", Truncator(cited.text).chars(200)),
-        ),
-        coins=pairs(
-            ("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"),
-            ("rft.genre", "bookitem"),
-            ("rft.atitle", cited.title),
-            ("rft.btitle", book),
-            ("rft.au", document.author),
-            ("rft.pub", document.publisher),
-            ("rft.date", iso_date(date)),
-            ("rft_id", canonical_url),
         ),
         jsonld={key: value for key, value in jsonld.items() if value},
     )

@@ -216,7 +216,11 @@ class Passage(models.Model):
     )
     n = models.PositiveIntegerField(
         _("number"),
-        help_text=_("Permanent number within the document, cited as <slug>:<n>. Never reused."),
+        # Admin help texts are HTML: the placeholders are written without angle brackets.
+        help_text=_(
+            "Permanent number within the document; the passage is cited as "
+            "document-slug:number, e.g. molotov-ribbentrop-pact:12. Never reused."
+        ),
     )
     position = models.PositiveIntegerField(
         _("position"),

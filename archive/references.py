@@ -66,6 +66,12 @@ class CitedPassage:
         """The revisions that replaced the one shown (none for the current text)."""
         return [r for r in self.revisions if self.shown and r.number > self.shown.number]
 
+    @property
+    def reworded(self) -> PassageRevision | None:
+        """The first later revision whose words differ from the one shown: a move or a renamed
+        heading alone leaves the text as it was."""
+        return next((r for r in self.later if r.text != self.shown.text), None)
+
     def url(self, absolute) -> str:
         """The passage's permanent URL, made absolute by `absolute`; only an earlier revision
         needs `?rev=N` to be found again."""

@@ -76,6 +76,38 @@ def fold(text: str) -> str:
     return text if text.isascii() else text.translate(_FOLD)
 
 
+@lru_cache(maxsize=1)
+def _folded_variants() -> dict[str, str]:
+    """Each one-character fold (a letter, "-", "'") with every character that folds to it, in
+    both cases: the Latin letters of the archive's languages and the typographic punctuation."""
+    candidates = [chr(c) for c in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))]
+    variants: dict[str, set[str]] = {}
+    for char in (*candidates, *_PUNCTUATION):
+        folded = fold(char)
+        if len(folded) == 1 and folded != char:
+            variants.setdefault(folded, {folded, folded.upper()}).add(char)
+            if len(char.upper()) == 1:
+                variants[folded].add(char.upper())
+    # "î" inside a word stands for "â" (old Romanian spelling), so it may be an "a" too.
+    variants["a"].update("îÎ")
+    return {key: "".join(sorted(chars)) for key, chars in variants.items()}
+
+
+def folding_pattern(term: str) -> str:
+    """A regular expression (Python's, SQLite's through Django, PostgreSQL's) that matches `term`
+    in a text as `fold` compares them: whatever the case, diacritics and old spellings."""
+    variants = _folded_variants()
+    parts = []
+    for char in fold(term):
+        if char in variants:
+            parts.append(f"[{re.escape(variants[char])}]")
+        elif char.isalnum():
+            parts.append(f"[{char}{char.upper()}]" if char != char.upper() else char)
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
 def normalise(text: str) -> str:
     """Lower-cased `text` in modern spelling with its diacritics kept: what a stemmer expects."""
     text = _modernise(text)

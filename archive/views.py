@@ -5,6 +5,7 @@ from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from archive import finding
@@ -96,7 +97,9 @@ def document_detail(request, slug):
             "found": found,
             "withdrawn": document.passages.filter(withdrawn=True).order_by("n"),
             "metadata": document_metadata(
-                document, request.build_absolute_uri(document.get_absolute_url())
+                document,
+                request.build_absolute_uri(document.get_absolute_url()),
+                language=get_language(),
             ),
         },
     )
@@ -122,6 +125,8 @@ def passage_detail(request, slug, n):
     search = finding.from_hit(request.GET, passage, cited.text)
     # Notes are anchored to the current text: an earlier revision is shown without them.
     notes = [] if shown else list(passage.annotations.readable().with_links())
+    # One language for the whole citation: the reader's interface language.
+    language = get_language()
     return render(
         request,
         "archive/passage_detail.html",
@@ -129,17 +134,22 @@ def passage_detail(request, slug, n):
             "document": document,
             "passage": passage,
             "revisions": cited.revisions,
+            "restored": next((r for r in reversed(cited.revisions) if r.reason == "restore"), None),
             "shown": shown,
             "text": cited.text,
             "section": cited.section,
-            "revised_on": cited.later[0].created_at if cited.later else None,
-            "diff": word_diff_html(shown.text, passage.text) if shown else "",
+            "revised_on": cited.reworded.created_at if cited.reworded else None,
+            "diff": word_diff_html(shown.text, passage.text) if cited.reworded else "",
             "notes": notes,
             "alias": alias,
             "canonical_url": request.build_absolute_uri(passage.get_absolute_url()),
-            "citation": passage_citation(passage, page_url, revision=cited.number),
+            "citation": passage_citation(
+                passage, page_url, revision=cited.number, language=language
+            ),
             "revision": shown.number if shown else None,
-            "metadata": passage_metadata(passage, page_url, revision=cited.number),
+            "metadata": passage_metadata(
+                passage, page_url, revision=cited.number, language=language
+            ),
             "previous": previous,
             "next": next_,
             "search": search,

@@ -1,6 +1,7 @@
-"""python -m bench --size {10k,100k,1m} [--keep DIR] [--profile] [--per-query]"""
+"""python -m bench --size {10k,100k,1m} [--engine solr] [--keep DIR] [--profile] [--per-query]"""
 
 import argparse
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -36,12 +37,24 @@ def arguments(argv):
         help="cProfile the slowest repeated query and print the top functions",
     )
     parser.add_argument("--per-query", action="store_true", help="print every query's timings")
+    parser.add_argument(
+        "--engine",
+        choices=("whoosh", "solr"),
+        default="whoosh",
+        help="solr: also rebuild and search on SolrCloud (ARCHIVE_SOLR_URLS, as bin/with-solr "
+        "sets it) and show the engines side by side",
+    )
     args = parser.parse_args(argv)
     try:
         args.n = parse_size(args.size)
     except ValueError as error:
         parser.error(str(error))
     check_keep(parser, args.keep)
+    if args.engine == "solr" and not os.environ.get("ARCHIVE_SOLR_URLS"):
+        parser.error(
+            "--engine solr needs ARCHIVE_SOLR_URLS (make bench ENGINE=solr runs it under "
+            "bin/with-solr)"
+        )
     return args
 
 

@@ -12,10 +12,13 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
-def configure(data_dir: Path) -> None:
-    """Point the settings at `data_dir` (database and index inside it) and start Django."""
+def configure(data_dir: Path, engine: str = "whoosh") -> None:
+    """Point the settings at `data_dir` (database and index inside it) and start Django, with
+    the search engine `engine` (Whoosh, whatever bin/with-solr exported; the Solr part of the
+    benchmark switches the connection itself)."""
     data_dir = Path(data_dir).resolve()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ["ARCHIVE_SEARCH_ENGINE"] = engine
     os.environ["ARCHIVE_DATA_DIR"] = str(data_dir)
     os.environ["ARCHIVE_INDEX_DIR"] = str(data_dir / "whoosh_index")
     # A DATABASE_URL in the shell would otherwise send the benchmark to another database.
@@ -37,7 +40,8 @@ def configure(data_dir: Path) -> None:
     # The settings must have taken the folder: a mistake here would touch real data.
     assert Path(settings.DATA_DIR) == data_dir, settings.DATA_DIR
     assert settings.DATABASES["default"]["NAME"] == str(data_dir / "archive.sqlite3")
-    assert settings.HAYSTACK_CONNECTIONS["default"]["PATH"] == str(data_dir / "whoosh_index")
+    if engine == "whoosh":
+        assert settings.HAYSTACK_CONNECTIONS["default"]["PATH"] == str(data_dir / "whoosh_index")
 
 
 def prepare_database() -> None:

@@ -103,12 +103,15 @@ def pick(runs, specs, kinds):
     return [r for r, s in zip(runs, specs, strict=True) if s.kind in kinds]
 
 
-def measure_worker(data_dir: Path) -> dict:
-    """Peak RSS of a fresh process that only opens the archive and runs the query set."""
+def measure_worker(data_dir: Path, env: dict | None = None) -> dict:
+    """Peak RSS of a fresh process that only opens the archive and runs the query set (on the
+    engine `env`'s ARCHIVE_SEARCH_ENGINE names, Whoosh by default)."""
+    engine = (env or {}).get("ARCHIVE_SEARCH_ENGINE", "whoosh")
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "bench.worker", str(data_dir)],
+            [sys.executable, "-m", "bench.worker", str(data_dir), engine],
             cwd=environment.PROJECT_DIR,
+            env={**os.environ, **(env or {})},
             capture_output=True,
             text=True,
             timeout=WORKER_TIMEOUT,
@@ -378,6 +381,22 @@ def run(args, data_dir: Path) -> int:
     if profile_text:
         print("\nProfile of the slowest repeated query:")
         print(profile_text)
+
+    solr_run = None
+    if args.engine == "solr":
+        from bench import solr
+
+        solr_run = solr.run(data_dir, measure_worker, progress.say)
+        print(f"\nEngines side by side ({solr_run.passages:,} passages in each):")
+        print(solr.engines_table(mine, solr_run, theirs, rebuild, fts_build, worker))
+        print(
+            "Solr: a collection of one shard and a replica on each of bin/with-solr's two nodes "
+            "(one JVM on this machine, its memory not counted in the worker's), filled by "
+            "manage.py rebuild_index; the same queries through the search page's code."
+        )
+        for label, problem in solr_run.differing.items():
+            anomalies.append(f"Solr, {label}: {problem}")
+            print(f"- Solr differs from Whoosh on {label}: {problem}")
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     out = RESULTS_DIR / f"{args.size.strip().lower()}-{stamp}.json"

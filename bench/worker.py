@@ -1,7 +1,7 @@
 """A stand-in for a web worker: a fresh process that opens the benchmark's archive, runs the
 query set once and reports its memory. Started by the benchmark as
 
-python -m bench.worker DATA_DIR
+python -m bench.worker DATA_DIR [ENGINE]
 
 and prints one JSON object on stdout. Its peak is VmHWM: ru_maxrss would not do, as a child
 started with vfork/exec (as subprocess does) inherits its parent's peak in it.
@@ -18,7 +18,7 @@ def main(argv: list[str]) -> int:
     from bench import environment
     from bench.memory import status_kib
 
-    environment.configure(Path(argv[0]))
+    environment.configure(Path(argv[0]), *argv[1:2])
     from bench.ours import run_query
     from bench.queries import QUERIES
 

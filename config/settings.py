@@ -141,12 +141,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-HAYSTACK_CONNECTIONS = {
-    "default": {
-        "ENGINE": "search.engine.whoosh.backend.ArchiveWhooshEngine",
-        "PATH": os.environ.get("ARCHIVE_INDEX_DIR", str(DATA_DIR / "whoosh_index")),
-    },
-}
+# The search engine: Whoosh, embedded in the data folder (no set-up), or a SolrCloud cluster
+# (README, "Beyond one machine: SolrCloud").
+SEARCH_ENGINE = os.environ.get("ARCHIVE_SEARCH_ENGINE", "whoosh").strip().lower() or "whoosh"
+if SEARCH_ENGINE == "whoosh":
+    HAYSTACK_CONNECTIONS = {
+        "default": {
+            "ENGINE": "search.engine.whoosh.backend.ArchiveWhooshEngine",
+            "PATH": os.environ.get("ARCHIVE_INDEX_DIR", str(DATA_DIR / "whoosh_index")),
+        },
+    }
+elif SEARCH_ENGINE == "solr":
+    SOLR_URLS = [u.strip() for u in os.environ.get("ARCHIVE_SOLR_URLS", "").split(",") if u.strip()]
+    if not SOLR_URLS:
+        raise ImproperlyConfigured(
+            "ARCHIVE_SOLR_URLS must list the SolrCloud nodes (comma-separated base URLs such as "
+            "http://solr1:8983/solr) when ARCHIVE_SEARCH_ENGINE=solr."
+        )
+    HAYSTACK_CONNECTIONS = {
+        "default": {
+            "ENGINE": "search.engine.solr.backend.ArchiveSolrEngine",
+            "URLS": SOLR_URLS,
+            "COLLECTION": os.environ.get("ARCHIVE_SOLR_COLLECTION", "archive"),
+            "CONFIGSET": os.environ.get("ARCHIVE_SOLR_CONFIGSET", "archive"),
+            "SHARDS": int(os.environ.get("ARCHIVE_SOLR_SHARDS", "1")),
+            # A replica on each of the first two nodes: one node down is not an outage.
+            "REPLICAS": int(os.environ.get("ARCHIVE_SOLR_REPLICAS", min(2, len(SOLR_URLS)))),
+            "TIMEOUT": float(os.environ.get("ARCHIVE_SOLR_TIMEOUT", "5")),
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"ARCHIVE_SEARCH_ENGINE must be whoosh or solr, not {SEARCH_ENGINE!r}."
+    )
 if os.environ.get("HAYSTACK_SOLR_URL"):
     # The scale-out path (README, "Beyond one machine"): haystack's own Solr backend, as a
     # second connection so the Whoosh index keeps serving the search page meanwhile.

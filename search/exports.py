@@ -18,7 +18,8 @@ from search.engine import IndexHit
 from search.service import every_hit, planned
 
 # At most this many passages go into one export (the deepest a result list pages, too); a
-# larger result set is cut there and the response says so (`X-Export-Truncated`).
+# larger result set is cut there and the response says so (`X-Export-Truncated: 10000 of
+# 12345`, and a comment heading a BibTeX file).
 EXPORT_CAP = 10_000
 # Passages read from the database at a time, in the engine's order.
 BATCH = 500

@@ -111,6 +111,13 @@ class Range:
 # What a filter asks of an index field: any of these values, or a value in a range.
 Filter = Sequence[str] | Range
 
+
+def used(values: Filter | None) -> Filter:
+    """A filter's values that filter: a range as it is, the non-empty values of a list (an
+    empty result: the field is not filtered)."""
+    return values if isinstance(values, Range) else [v for v in values or () if v]
+
+
 Plan = Term | Phrase | Prefix | Fuzzy | All | Any | Without | Maybe | MatchAll
 Leaf = Term | Phrase | Prefix | Fuzzy | MatchAll
 # Parts that stand for index words an engine has to look up (for highlighting them).

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive.models import Document
+from search.engine import EngineUnavailable
 from search.exports import EXPORT_CAP, EXPORTS, exported_hits, passages
 from search.facets import BY_NAME, FACETS
 from search.forms import SearchForm, range_label
@@ -140,6 +141,26 @@ def form_errors(form) -> list[str]:
     ]
 
 
+def unavailable(request, form):
+    """The search page saying that search cannot answer now (the reason goes to the log)."""
+    message = _(
+        "Search is unavailable at the moment: the search servers do not answer. Your query is "
+        "kept below; please try again in a minute. Documents and passages can still be read."
+    )
+    response = render(
+        request,
+        "search/search.html",
+        {
+            "form": form,
+            "errors": [message],
+            "outcome": SearchOutcome(query=request.GET.get("q", "")),
+        },
+        status=503,
+    )
+    response["Retry-After"] = "30"
+    return response
+
+
 @require_safe
 def search_page(request):
     form = bound_form(request)
@@ -158,6 +179,8 @@ def search_page(request):
         outcome = search_passages(form, request.build_absolute_uri)
     except PageOutOfRange as error:
         raise Http404(_("There is no such page of results.")) from error
+    except EngineUnavailable:
+        return unavailable(request, form)
     expand_off = request.GET.copy()
     expand_off["expand"] = "0"
     outcome = with_links(request, outcome)
@@ -206,5 +229,6 @@ def export(request, fmt: str):
     response["X-Result-Count"] = str(total)
     response["X-Export-Count"] = str(count)
     if note:
-        response["X-Export-Truncated"] = note
+        # Machine-readable, in every interface language (the file's own note is the reader's).
+        response["X-Export-Truncated"] = f"{count} of {total}"
     return response

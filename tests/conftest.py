@@ -1,6 +1,7 @@
 """Shared fixtures: the seed corpus, imported once per test session."""
 
 import contextlib
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -44,8 +45,23 @@ def slow_tests_wanted(config) -> bool:
     )
 
 
+def on_solr() -> bool:
+    """Whether the tests run on the Solr engine (under bin/with-solr)."""
+    return settings.SEARCH_ENGINE == "solr"
+
+
 def pytest_collection_modifyitems(config, items):
     # Skipped rather than deselected, so that `make test` says which tests it left out.
+    if on_solr():
+        skip_engine = pytest.mark.skip(reason="tests the Whoosh engine's own workings")
+        for item in items:
+            if "whoosh" in item.keywords:
+                item.add_marker(skip_engine)
+    else:
+        skip_engine = pytest.mark.skip(reason="needs SolrCloud: run it under bin/with-solr")
+        for item in items:
+            if "solr" in item.keywords:
+                item.add_marker(skip_engine)
     if slow_tests_wanted(config):
         return
     skip = pytest.mark.skip(reason="slow test: run it with make test-reliability")
@@ -68,10 +84,30 @@ def import_seed_corpus():
     return results
 
 
+# Solr aliases the tests made, dropped (with their collections) when the session ends.
+SOLR_ALIASES: set[str] = set()
+# Replicas of a test collection: one is half the writing (the fault tests ask for two).
+SOLR_REPLICAS = 1
+
+
 def use_index(path: Path) -> None:
-    """Point the search connection at an index folder (a fresh Whoosh index if empty)."""
-    settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(path)
+    """Point the search connection at an index folder (a fresh Whoosh index if empty); on Solr
+    at a collection alias named after it (nothing until the first write makes it)."""
+    if on_solr():
+        alias = "test_" + hashlib.sha1(str(path).encode()).hexdigest()[:12]
+        settings.HAYSTACK_CONNECTIONS["default"]["COLLECTION"] = alias
+        settings.HAYSTACK_CONNECTIONS["default"]["REPLICAS"] = SOLR_REPLICAS
+        SOLR_ALIASES.add(alias)
+    else:
+        settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = str(path)
     connections.reload("default")
+
+
+def drop_index() -> None:
+    """Remove the index the connection points at, on Solr (a folder goes with tmp_path)."""
+    if on_solr():
+        connections["default"].get_backend().drop()
+        SOLR_ALIASES.discard(settings.HAYSTACK_CONNECTIONS["default"]["COLLECTION"])
 
 
 def rebuild_index() -> None:
@@ -106,7 +142,11 @@ def session_index(tmp_path_factory) -> Path:
     settings.DATA_DIR = tmp_path_factory.mktemp("data")
     path = tmp_path_factory.mktemp("whoosh")
     use_index(path / "index")
-    return path / "index"
+    yield path / "index"
+    for alias in list(SOLR_ALIASES):
+        settings.HAYSTACK_CONNECTIONS["default"]["COLLECTION"] = alias
+        connections.reload("default")
+        drop_index()
 
 
 @pytest.fixture(scope="session")
@@ -123,6 +163,7 @@ def private_index(tmp_path, session_index):
     use_index(tmp_path / "whoosh" / "index")
     rebuild_index()
     yield tmp_path / "whoosh" / "index"
+    drop_index()
     use_index(session_index)
 
 

@@ -1,4 +1,7 @@
-"""The benchmark's table judges the speed and memory goals only at the size they are set for."""
+"""The benchmark's table judges the speed and memory goals only at the size they are set for;
+`--engine solr` asks for the cluster's nodes."""
+
+import pytest
 
 from bench.report import Row
 from bench.run import GOAL_SIZE, judged_at_size
@@ -38,3 +41,15 @@ def test_a_kept_folder_is_made_and_a_temporary_one_is_new(tmp_path):
         assert temporary.is_dir() and temporary.name.startswith("archive-test-")
     finally:
         temporary.rmdir()
+
+
+def test_the_solr_run_needs_the_nodes_and_says_how_to_get_them(monkeypatch, capsys):
+    from bench.__main__ import arguments
+
+    monkeypatch.delenv("ARCHIVE_SOLR_URLS", raising=False)
+    with pytest.raises(SystemExit):
+        arguments(["--size", "10k", "--engine", "solr"])
+    assert "make bench ENGINE=solr runs it under bin/with-solr" in capsys.readouterr().err
+    monkeypatch.setenv("ARCHIVE_SOLR_URLS", "http://127.0.0.1:8983/solr")
+    assert arguments(["--engine", "solr"]).engine == "solr"
+    assert arguments([]).engine == "whoosh"

@@ -82,3 +82,12 @@ def test_the_api_still_answers_its_errors_in_json(client, settings):
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
     assert "error" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("language", "title"), [("hr", "Stranica nije pronađena"), ("ro", "Pagina nu a fost găsită")]
+)
+def test_the_404_speaks_the_readers_language(client, settings, language, title):
+    settings.DEBUG = False
+    response = client.get("/documents/no-such-document/", HTTP_ACCEPT_LANGUAGE=language)
+    assert f"<h1>{title}</h1>" in response.content.decode()

@@ -4,7 +4,7 @@ without the archive's code knowing how notes are written or rendered."""
 from django import template
 from django.utils.safestring import mark_safe
 
-from annotations import rendering
+from annotations import links, rendering
 
 register = template.Library()
 
@@ -25,3 +25,9 @@ def marked_text(text: str, notes) -> str:
 def readable_note_count(passage) -> int:
     """How many of a passage's notes readers may see; uses prefetched `annotations` if any."""
     return sum(1 for note in passage.annotations.all() if note.readable)
+
+
+@register.simple_tag
+def annotate_url(passage, back: str) -> str:
+    """The admin's form for a new note on `passage`, leading back to `back` once saved."""
+    return links.annotate_url(passage, back)

@@ -132,7 +132,7 @@ def create_document(prepared: Prepared, entry: CatalogueEntry) -> Document:
         title_supplied=not parsed.title,
         author=entry.author,
         publisher=entry.publisher,
-        source_date=entry.source_date,
+        source_date=entry.source_date or parsed.source_date,
         language=language,
         detected_language=prepared.language,
         source_file=source.name,
@@ -166,7 +166,8 @@ def follow_source(passage: Passage, seg: Segment, position: int, change: Change)
         return change
     change = Change.REVISE if change == Change.KEEP else change
     if change == Change.RESTORE:
-        passage.withdrawn, passage.withdrawn_at = False, None
+        # withdrawn_at stays: the history says when the passage was out of the source.
+        passage.withdrawn = False
     reason = REVISION_REASONS.get(change, RevisionReason.REIMPORT)
     if not passage.revise(seg.text, section=seg.section, reason=reason):
         # The same words and heading in another place, or back: the history still says so.
@@ -213,6 +214,7 @@ def revise_document(document: Document, prepared: Prepared) -> Counter:
     )
     document.shape, document.detected_language = parsed.shape, prepared.language
     document.source_revision = parsed.source_revision or document.source_revision
+    document.source_date = parsed.source_date or document.source_date
     document.source_url = web_address(parsed.source_url) or document.source_url
     document.save()
     return changes

@@ -2,8 +2,9 @@
 
 Above it (query parsing, thesaurus expansion, highlighting, the result cache, forms, views)
 everything speaks of passages, search plans (`search.plan`), facet fields and prepared index
-entries; below it each engine (`search.engine.whoosh` today) answers in those terms and keeps
-its own index, caches and ways of rebuilding. `engine()` is the configured one.
+entries; below it each engine (`search.engine.whoosh`, embedded; `search.engine.solr`, for
+SolrCloud) answers in those terms and keeps its own index, caches and ways of rebuilding.
+`engine()` is the configured one (ARCHIVE_SEARCH_ENGINE chooses it in the settings).
 """
 
 import abc
@@ -18,6 +19,11 @@ from search.facets import INDEX_FIELDS
 
 # A full rebuild's progress: called with (passages done, passages in all).
 Progress = Callable[[int, int], None]
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot answer now (its servers are down or unreachable); the message says
+    why. Searches answer 503 with it; queued index changes stay queued until it is back."""
 
 
 @dataclass
@@ -49,6 +55,9 @@ class Results:
 
 class Engine(abc.ABC):
     """A search engine as the archive uses it."""
+
+    # What /api/health/ calls the engine.
+    name = ""
 
     # Searching ---------------------------------------------------------------------------
 
@@ -114,6 +123,10 @@ class Engine(abc.ABC):
     @abc.abstractmethod
     def held(self) -> dict[int, str]:
         """What the index holds: each passage's primary key and the digest of its entry."""
+
+    def status(self) -> dict:
+        """What the index is, for /api/health/; raises if the engine cannot answer."""
+        return {"passages": self.passage_count(), "generation": str(self.generation())}
 
 
 def engine() -> Engine:

@@ -24,7 +24,7 @@ def test_the_passage_page_offers_its_notes_and_the_annotation_form(admin_client)
     html = page.content.decode()
     assert "Misspelt." in html and "annotations/admin_annotate.js" in html
     add = reverse("admin:annotations_annotation_add") + f"?passage={passage.pk}"
-    assert f'href="{add}"' in html
+    assert f'href="{add}&amp;next=' in html
 
 
 def test_a_note_edited_and_one_added_on_the_passage_page_are_checked_and_audited(admin_client):

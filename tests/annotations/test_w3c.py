@@ -52,9 +52,16 @@ def selectors(item: dict) -> tuple[dict, dict]:
     return found["TextQuoteSelector"], found["TextPositionSelector"]
 
 
+def source_url(item: dict) -> str:
+    """The passage a target names: an object with an id as the archive exports it, or a bare
+    URL as older exports (the seed fixture) wrote it."""
+    source = item["target"]["source"]
+    return source["id"] if isinstance(source, dict) else source
+
+
 def assert_refinds_quote(client, item: dict) -> None:
     """The selectors name the quote in the passage text the JSON API serves today."""
-    text = client.get("/api" + urlsplit(item["target"]["source"]).path).json()["text"]
+    text = client.get("/api" + urlsplit(source_url(item)).path).json()["text"]
     quote, position = selectors(item)
     start, end = position["start"], position["end"]
     assert text[start:end] == quote["exact"]
@@ -82,7 +89,8 @@ def test_one_annotation_is_a_w3c_web_annotation(client):
     data = response.json()
     assert data["@context"] == ANNO_CONTEXT
     assert data["id"] == f"http://testserver/api/annotations/{note.uuid}/"
-    assert data["type"] == "Annotation" and data["motivation"] == "correcting"
+    # A correction asks for a change to the text: the model's "editing".
+    assert data["type"] == "Annotation" and data["motivation"] == "editing"
     assert ISO_UTC.match(data["created"]) and ISO_UTC.match(data["modified"])
     note_body, *tags, concept = data["body"]
     assert note_body == {
@@ -90,7 +98,7 @@ def test_one_annotation_is_a_w3c_web_annotation(client):
         "value": "Misspelt: **Litvinov**.",
         "format": "text/markdown",
         "language": "en",
-        "purpose": "correcting",
+        "purpose": "editing",
     }
     assert [t["value"] for t in tags] == ["typo", "person"]
     assert {t["purpose"] for t in tags} == {"tagging"}
@@ -99,7 +107,12 @@ def test_one_annotation_is_a_w3c_web_annotation(client):
         "purpose": "identifying",
         "source": "http://testserver/search/?concept=maxim-litvinov",
     }
-    assert data["target"]["source"] == f"http://testserver/documents/{SLUGS['003']}/4/"
+    assert data["target"]["source"] == {
+        "id": f"http://testserver/documents/{SLUGS['003']}/4/",
+        "type": "Text",
+        "format": "text/html",
+        "language": "en",
+    }
     quote, position = selectors(data)
     assert quote["exact"] == "Litinov" and position["end"] - position["start"] == 7
     assert_refinds_quote(client, data)
@@ -179,6 +192,7 @@ def test_filters_by_document_and_by_passage(client):
     assert client.get(f"/api/annotations/?passage={SLUGS['003']}:1").json() == {
         "@context": ANNO_CONTEXT,
         "type": "AnnotationCollection",
+        "label": "Notes on the passages of the Soviet–German Relations Archive",
         "total": 0,
         "id": f"http://testserver/api/annotations/?passage={SLUGS['003']}%3A1",
     }
@@ -239,6 +253,9 @@ def test_export_delete_import_round_trip_keeps_everything(tmp_path):
         status="review",
         motivation="tagging",
         tags="naming",
+        creator_name="Ioana Popa",
+        creator_type="Person",
+        creator_iri="https://orcid.org/0000-0002-1825-0097",
     )
     fields = (
         "uuid",
@@ -256,6 +273,9 @@ def test_export_delete_import_round_trip_keeps_everything(tmp_path):
         "link_passage_id",
         "link_concept_id",
         "creator_id",
+        "creator_name",
+        "creator_type",
+        "creator_iri",
         "created_at",
         "modified_at",
     )
@@ -265,6 +285,7 @@ def test_export_delete_import_round_trip_keeps_everything(tmp_path):
     data = json.loads(backup.read_text(encoding="utf-8"))
     assert data["total"] == 3
     assert {i["archive:status"] for i in data["first"]["items"]} == {"published", "draft", "review"}
+    assert {i["creator"]["name"] for i in data["first"]["items"]} == {"Ana Horvat", "Ioana Popa"}
     for annotation in Annotation.objects.all():
         delete_annotation(annotation, user=None)
     assert "Imported 3, skipped 0, failed 0" in run("import_annotations", str(backup))
@@ -286,7 +307,9 @@ def test_the_public_export_leaves_drafts_out(client, tmp_path):
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["total"] == 1 and data["@context"] == ANNO_CONTEXT
     assert data["id"] == f"https://archive.example/api/annotations/?document={SLUGS['003']}"
-    assert data["first"]["items"][0]["target"]["source"].startswith("https://archive.example/")
+    assert data["first"]["items"][0]["target"]["source"]["id"].startswith(
+        "https://archive.example/"
+    )
     assert_refinds_quote(client, data["first"]["items"][0])
 
 
@@ -333,7 +356,7 @@ def test_the_fixture_imports_cleanly_onto_the_seed_corpus(client):
     for item in items:
         assert_refinds_quote(client, item)
         assert item["creator"]["name"] == "Archive curators"
-        assert urlsplit(item["target"]["source"]).netloc == "127.0.0.1:8000"
+        assert urlsplit(source_url(item)).netloc == "127.0.0.1:8000"
     run("import_annotations", str(FIXTURE))
     stored = {str(a.uuid): a for a in Annotation.objects.select_related("passage")}
     assert len(stored) == len(items)
@@ -452,3 +475,102 @@ def test_a_link_to_an_unpublished_passage_is_left_out_of_public_output_not_the_b
         "purpose": "linking",
         "source": f"http://127.0.0.1:8000/documents/{SLUGS['000']}/17/",
     } in item["body"]
+
+
+# The Web Annotation vocabulary (https://www.w3.org/TR/annotation-vocab/#motivation): the only
+# motivations and purposes a JSON-LD processor expands to oa: IRIs with the model's context.
+W3C_MOTIVATIONS = {
+    "assessing",
+    "bookmarking",
+    "classifying",
+    "commenting",
+    "describing",
+    "editing",
+    "highlighting",
+    "identifying",
+    "linking",
+    "moderating",
+    "questioning",
+    "replying",
+    "tagging",
+}
+AGENT_CLASSES = {"Person", "Organization", "Software"}
+
+
+def test_the_export_meets_the_models_shoulds(client):
+    named = get_user_model().objects.create_user("m.kos", first_name="Marija", last_name="Kos")
+    unnamed = get_user_model().objects.create_user("curator7")
+    annotate(f"{SLUGS['003']}:4", "Litinov", motivation="correcting", body="Litvinov.", user=named)
+    annotate(f"{SLUGS['003']}:5", "Balkins", motivation="describing", body="Balkans.", user=unnamed)
+    annotate(f"{SLUGS['001']}:4", "Pactul", motivation="commenting", body="Numele pactului.")
+    annotate(
+        f"{SLUGS['000']}:1",
+        "Sovjetski Savez",
+        motivation="identifying",
+        body="SSSR.",
+        creator_name="Ivo Babić",
+        creator_type="Person",
+    )
+    data = client.get("/api/annotations/").json()
+    # The collection is labelled.
+    assert data["label"] == "Notes on the passages of the Soviet–German Relations Archive"
+    items = data["first"]["items"]
+    assert len(items) == 4
+    for item in items:
+        # Motivations and purposes are terms of the model (a correction is "editing").
+        assert item["motivation"] in W3C_MOTIVATIONS
+        assert {body["purpose"] for body in item["body"]} <= W3C_MOTIVATIONS
+        # Every note names its creator with an IRI, a class of agent and a name, never a login.
+        creator = item["creator"]
+        assert creator.keys() == {"id", "type", "name"}
+        assert re.match(r"^(urn:uuid:[0-9a-f-]{36}|https?://)", creator["id"])
+        assert creator["type"] in AGENT_CLASSES and creator["name"]
+        assert creator["name"] not in {"m.kos", "curator7"} and "nickname" not in creator
+        # The target's source says what it is: an HTML page in the passage's language.
+        source = item["target"]["source"]
+        assert source["format"] == "text/html"
+        assert source["language"] == passage(f"{source['id'].split('/')[-3]}:1").language
+    by_quote = {selectors(item)[0]["exact"]: item for item in items}
+    assert by_quote["Litinov"]["motivation"] == "editing"
+    assert by_quote["Litinov"]["creator"]["name"] == "Marija Kos"
+    assert by_quote["Balkins"]["creator"]["name"] == "Archive curator"
+    assert by_quote["Pactul"]["creator"]["type"] == "Organization"
+    assert by_quote["Pactul"]["creator"]["name"] == "Archive curators"
+    assert by_quote["Sovjetski Savez"]["creator"]["name"] == "Ivo Babić"
+    # One agent, one IRI: the same account's notes share it, another account's differ.
+    again = annotate(f"{SLUGS['003']}:4", "Molotov", body="Again.", user=named)
+    mine = client.get(f"/api/annotations/{again.uuid}/").json()["creator"]["id"]
+    assert mine == by_quote["Litinov"]["creator"]["id"] != by_quote["Balkins"]["creator"]["id"]
+    # The page shows the same names, never the login.
+    page = client.get(f"/documents/{SLUGS['003']}/5/").content.decode()
+    assert "Archive curator" in page and "curator7" not in page
+
+
+def test_an_import_keeps_a_creator_who_has_no_account_here(client):
+    foreign = {
+        "@context": ANNO_CONTEXT,
+        "id": "https://hypothes.is/a/xyz789",
+        "type": "Annotation",
+        "motivation": "editing",
+        "creator": {"id": "https://orcid.org/0000-0002-1825-0097", "type": "Person", "name": "Ana"},
+        "body": {"type": "TextualBody", "value": "Read Litvinov.", "purpose": "editing"},
+        "target": {
+            "source": f"https://mirror.example/documents/{SLUGS['003']}/4/",
+            "selector": {"type": "TextQuoteSelector", "exact": "Litinov"},
+        },
+    }
+    annotation, warnings = w3c_to_annotation(foreign)
+    assert annotation.motivation == "correcting" and not any("editing" in w for w in warnings)
+    assert annotation.creator is None
+    assert (annotation.creator_name, annotation.creator_type, annotation.creator_iri) == (
+        "Ana",
+        "Person",
+        "https://orcid.org/0000-0002-1825-0097",
+    )
+    annotation.status = "published"
+    save_annotation(annotation, user=get_user_model().objects.create_user("importer"))
+    exported = client.get(f"/api/annotations/{annotation.uuid}/").json()
+    assert exported["creator"] == foreign["creator"]
+    assert exported["motivation"] == "editing"
+    page = client.get(f"/documents/{SLUGS['003']}/4/").content.decode()
+    assert "Ana," in page and "importer" not in page

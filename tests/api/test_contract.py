@@ -165,7 +165,7 @@ def test_a_search_page_past_the_end_answers_404(client):
 def test_annotations_are_a_w3c_collection_of_pages(client, notes):
     total = notes.exclude(anchor_status="orphaned").count()
     data = json_of(client.get(reverse("api:annotations"), {"page_size": 3}), 200, MEDIA_TYPE)
-    assert set(data) == {"@context", "id", "type", "total", "first", "last"}
+    assert set(data) == {"@context", "id", "type", "label", "total", "first", "last"}
     assert data["@context"] == ANNO_CONTEXT and data["type"] == "AnnotationCollection"
     assert data["total"] == total
     assert set(data["first"]) == {"id", "type", "startIndex", "items", "next"}
@@ -174,6 +174,7 @@ def test_annotations_are_a_w3c_collection_of_pages(client, notes):
     assert page["partOf"] == {
         "id": "http://testserver/api/annotations/?page_size=3",
         "type": "AnnotationCollection",
+        "label": data["label"],
         "total": total,
     }
     item = page["items"][0]

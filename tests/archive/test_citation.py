@@ -27,6 +27,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 from archive.aliases import rename_document
 from archive.citation import (
     FORMATS,
+    biblatex,
     bibtex,
     csl_json,
     passage_citation,
@@ -72,7 +73,7 @@ CSL_ITEM = {
     "required": ["id", "type"],
     "properties": {
         "id": {"type": ["string", "number"]},
-        "type": {"enum": ["document", "entry", "chapter", "webpage", "article"]},
+        "type": {"enum": ["chapter"]},
         "author": {"type": "array", "items": NAME},
         "issued": DATE,
         "accessed": DATE,
@@ -166,7 +167,10 @@ def test_plain_citation_names_the_document_passage_revision_url_and_access_date(
     citation = passage_citation(romanian, URL, revision=1, accessed=ACCESSED)
     assert citation.startswith("“Relațiile sovieto-germane (1918–1941),” passage 5.")
     assert "Wikipedia (ro), revision 15759133." in citation
-    assert f"Archive reference {SLUGS['001']}:5, text revision 1 (" in citation
+    # The archive that holds it is named, with the reference that finds the text again.
+    assert f"Soviet–German Relations Archive, reference {SLUGS['001']}:5, text revision 1 (" in (
+        citation
+    )
     assert citation.endswith(f"{URL} (accessed 1 May 2025).")
 
 
@@ -196,13 +200,36 @@ def test_bibtex_entry_is_read_by_bibtexparser(romanian):
     assert entry["title"] == "Passage 5"
     assert entry["booktitle"] == "Relațiile sovieto-germane (1918–1941)"
     assert entry["publisher"] == "Wikipedia (ro)"
-    assert entry["urldate"] == "2025-05-01"
-    assert (entry["language"], entry["langid"]) == ("ro", "romanian")
-    assert entry["note"].startswith(f"Archive reference {SLUGS['001']}:5, text revision 1 (")
+    # Classic styles print the note and nothing of BibLaTeX's own fields: the archive, the
+    # reference and the access date are in it.
+    assert entry["language"] == "romanian"
+    assert entry["note"].startswith(
+        f"Soviet–German Relations Archive, reference {SLUGS['001']}:5, text revision 1 ("
+    )
+    assert entry["note"].endswith("Accessed 1 May 2025.")
     assert entry["abstract"] == romanian.text
-    assert "author" not in entry.fields_dict and "year" not in entry.fields_dict
+    assert not {"author", "year", "urldate", "langid", "date"} & set(entry.fields_dict)
     # URLs are verbatim in BibTeX: read without LaTeX decoding, where % would start a comment.
     assert parse_bibtex(text, decode=False)["url"] == URL
+
+
+def test_biblatex_entry_uses_biblatex_fields(romanian):
+    text = biblatex(romanian, URL, revision=1, accessed=ACCESSED)
+    entry = parse_bibtex(text)
+    assert entry.entry_type == "incollection" and entry.key == f"{SLUGS['001']}:5"
+    assert (entry["title"], entry["booktitle"]) == (
+        "Passage 5",
+        "Relațiile sovieto-germane (1918–1941)",
+    )
+    assert (entry["urldate"], entry["langid"], entry["version"]) == (
+        "2025-05-01",
+        "romanian",
+        "15759133",
+    )
+    assert entry["library"].startswith(
+        f"Soviet–German Relations Archive, reference {SLUGS['001']}:5"
+    )
+    assert "Accessed" not in entry["note"] and "date" not in entry.fields_dict
 
 
 def test_bibtex_escapes_latex_specials(romanian):
@@ -221,8 +248,7 @@ def test_bibtex_values_balance_their_braces_so_every_field_is_read(romanian):
     romanian.section = "Part } one"
     romanian.text = r"Closing } before {a} and { after, \{ too"
     text = bibtex(romanian, URL, accessed=ACCESSED)
-    fields = {"title", "booktitle", "publisher", "version", "url", "urldate", "language"}
-    fields |= {"langid", "note", "abstract"}
+    fields = {"title", "booktitle", "publisher", "url", "language", "note", "abstract"}
     # BibTeX, biber and anything else that counts braces as BibTeX does,
     classic = classic_bibtex_fields(text)
     assert classic.keys() == fields
@@ -234,11 +260,15 @@ def test_bibtex_values_balance_their_braces_so_every_field_is_read(romanian):
     assert entry["booktitle"] == "Notes {draft"
     assert entry["title"] == "Passage 5: Part } one"
     assert entry["abstract"] == romanian.text
-    assert (entry["urldate"], entry["langid"]) == ("2025-05-01", "romanian")
+    assert entry["note"].endswith("Accessed 1 May 2025.")
     # A quote goes into the note.
     quoted = bibtex(romanian, URL, quote="before {a} and {")
     assert classic_bibtex_fields(quoted).keys() == fields
-    assert parse_bibtex(quoted)["note"].endswith("Quoted: “before {a} and {”.")
+    assert "Quoted: “before {a} and {”." in parse_bibtex(quoted)["note"]
+    # So do the BibLaTeX entry's values.
+    assert classic_bibtex_fields(biblatex(romanian, URL, accessed=ACCESSED))["booktitle"] == (
+        r"{Notes \textbraceleft{}draft}"
+    )
 
 
 def test_bibtex_key_stays_the_same_whatever_is_cited(romanian):
@@ -272,7 +302,8 @@ def test_source_date_and_author_go_where_each_format_puts_them(romanian):
     document.author, document.source_date = "Ion Popescu", "2023-05-01"
     document.save()
     entry = parse_bibtex(bibtex(romanian, URL))
-    assert (entry["author"], entry["year"], entry["date"]) == ("Ion Popescu", "2023", "2023-05-01")
+    assert (entry["author"], entry["year"], entry["month"]) == ("Ion Popescu", "2023", "may")
+    assert parse_bibtex(biblatex(romanian, URL))["date"] == "2023-05-01"
     record = rispy.loads(ris(romanian, URL))[0]
     assert (record["authors"], record["year"], record["date"]) == (
         ["Ion Popescu"],
@@ -296,7 +327,8 @@ def test_csl_json_is_valid_and_rendered_by_citeproc(romanian, croatian):
         *csl_json(croatian, URL, accessed=ACCESSED),
     ]
     jsonschema.validate(items, CSL_DATA)
-    assert items[0]["type"] == "entry"
+    # A part of its document, as BibTeX (incollection) and RIS (CHAP) say.
+    assert items[0]["type"] == "chapter"
     assert items[0]["accessed"] == {"date-parts": [[2025, 5, 1]]}
     assert items[0]["archive_location"] == f"{SLUGS['001']}:5"
     rendered = bibliography(items)
@@ -319,7 +351,7 @@ def test_text_quote_fragment_percent_encodes_every_value():
 
 
 def test_formats_registry_serves_each_extension():
-    assert list(FORMATS) == ["txt", "bib", "ris", "json"]
+    assert list(FORMATS) == ["txt", "bib", "biblatex", "ris", "json"]
     assert FORMATS["bib"].content_type == "application/x-bibtex; charset=utf-8"
     assert all(callable(form.render) and str(form.label) for form in FORMATS.values())
 
@@ -423,7 +455,10 @@ def test_cite_box_links_each_format_and_offers_selection_citing(romanian):
     links = {a.get("download"): a.get("href") for a in page.xpath("//a[@download]")}
     base = f"/documents/{SLUGS['001']}/5/cite"
     assert links == {
-        f"{SLUGS['001']}-5.{ext}": f"{base}.{ext}?rev=1" for ext in ("bib", "ris", "json")
+        f"{SLUGS['001']}-5.bib": f"{base}.bib?rev=1",
+        f"{SLUGS['001']}-5-biblatex.bib": f"{base}.biblatex?rev=1",
+        f"{SLUGS['001']}-5.ris": f"{base}.ris?rev=1",
+        f"{SLUGS['001']}-5.json": f"{base}.json?rev=1",
     }
     copies = [button.get("data-copy-url") for button in page.xpath("//button[@data-copy-url]")]
     assert copies == list(links.values())
@@ -432,5 +467,6 @@ def test_cite_box_links_each_format_and_offers_selection_citing(romanian):
     assert box.get("data-cite-url") == f"{base}.txt"
     assert (box.get("data-revision"), box.get("data-page-url")) == ("1", f"{URL}?rev=1")
     assert all(box.get(f"data-{key}") for key in ("selected", "working", "ready", "failed"))
-    assert page.xpath("//span[@class='Z3988']")[0].get("title") == "ctx_ver=Z39.88-2004"
+    # No COinS: Zotero would read it before the meta tags, and save less (archive/metadata.py).
+    assert not page.xpath("//span[contains(@class, 'Z3988')]")
     assert page.xpath("//script")[0].get("src").endswith("archive/cite.js")

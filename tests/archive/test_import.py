@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from lxml.html import fromstring as html_tree
 
 from annotations.models import Annotation
 from annotations.services import save_annotation
@@ -316,6 +317,27 @@ def test_a_cedilla_re_export_with_a_renamed_heading_and_a_moved_section_keeps_ev
         assert passage.revisions.filter(number=1, text=before[n].text).exists()
 
 
+def test_a_cedilla_re_export_whose_moved_section_is_renamed_keeps_every_number_and_citation(
+    tmp_path, catalogue, client
+):
+    before = wiki_passages()
+    crisis = numbers_of(CRISIS)
+    renamed = "Criza cehoslovacă din 1938 și Uniunea Sovietică"
+    text = move_section(seed_text("001"), CRISIS, "Note").replace(
+        f"== {CRISIS} ==", f"== {renamed} =="
+    )
+    cedilla = str.maketrans("șțȘȚ", "şţŞŢ")
+    result = reimport(tmp_path, catalogue, "001", text.translate(cedilla))
+    assert result.changes["new"] == result.changes["withdrawn"] == 0
+    after = wiki_passages()
+    assert sorted(after) == sorted(before) and not any(p.withdrawn for p in after.values())
+    assert numbers_of(renamed.translate(cedilla)) == crisis == reading_order()[-3:]
+    for n in after:
+        cited = client.get(f"/documents/{SLUGS['001']}/{n}/cite.txt").content.decode()
+        assert f"{SLUGS['001']}:{n}" in cited
+        assert not client.get(f"/api/documents/{SLUGS['001']}/{n}/").json()["withdrawn"]
+
+
 def test_a_withdrawn_paragraph_that_comes_back_gets_its_number_again(tmp_path, catalogue, client):
     before = wiki_passages()
     [gone] = [n for n, p in before.items() if p.text.startswith("Impactul semnării")]
@@ -332,11 +354,38 @@ def test_a_withdrawn_paragraph_that_comes_back_gets_its_number_again(tmp_path, c
     after = wiki_passages()
     assert sorted(after) == sorted(before)
     back = after[gone]
-    assert not back.withdrawn and back.withdrawn_at is None and back.position == position
+    assert not back.withdrawn and back.position == position
     assert back.text == before[gone].text
     assert back.revisions.last().reason == "restore"
     page = client.get(back.get_absolute_url()).content.decode()
     assert "This passage has been withdrawn." not in page
+    # Its history still says when it was out of the source.
+    assert back.withdrawn_at is not None
+    withdrawn_on = back.withdrawn_at.strftime("%-d %B %Y")
+    [restored] = html_tree(page).xpath("//section[@class='revisions']//li[last()]")
+    assert f"(withdrawn on {withdrawn_on})" in restored.text_content()
+
+
+def test_an_earlier_revision_of_a_moved_passage_shows_no_change_of_words(
+    tmp_path, catalogue, client
+):
+    [n, *_] = numbers_of(CRISIS)
+    reimport(tmp_path, catalogue, "001", move_section(seed_text("001"), CRISIS, "Note"))
+    page = client.get(f"/documents/{SLUGS['001']}/{n}/?rev=1").content.decode()
+    assert "You are reading revision 1 of 2" in page
+    assert "This text was revised on" not in page and "Changes since this revision" not in page
+    assert "Its words are those of the current text" in page
+
+
+def test_a_wiki_export_dated_in_its_front_matter_gives_the_source_its_date(tmp_path, catalogue):
+    text = seed_text("001").replace(
+        "revision: 15759133\n", "revision: 15759133\ntimestamp: 2023-05-01T08:12:00Z\n"
+    )
+    path = tmp_path / "dated-wiki.txt"
+    path.write_text(text, encoding="utf-8")
+    [result] = import_paths([path], catalogue)
+    assert result.status == "created", result.error
+    assert result.document.source_date == "2023-05-01"
 
 
 def test_a_repeated_short_paragraph_keeps_its_own_number_when_its_section_moves(

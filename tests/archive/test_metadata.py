@@ -3,7 +3,6 @@ search engine would: JSON-LD, Dublin Core and Open Graph with extruct, Highwire 
 COinS with lxml and urllib."""
 
 from datetime import date
-from urllib.parse import parse_qs
 
 import extruct
 import pytest
@@ -23,7 +22,7 @@ PASSAGE_URL = f"{SITE}/documents/{SLUGS['001']}/5/"
 PAGE = Template(
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test</title>'
     '{% include "includes/meta_tags.html" %}</head><body><p>Text</p>'
-    '<span class="Z3988" title="{{ metadata.coins }}"></span></body></html>'
+    "</body></html>"
 )
 
 
@@ -73,13 +72,12 @@ def imported_on(document: Document) -> date:
 
 def test_passage_page_has_highwire_tags_for_a_part_of_its_document(romanian):
     page = render(passage_metadata(romanian, PASSAGE_URL))
-    day = imported_on(romanian.document)
     assert meta_tags(page, "citation_") == [
         ("citation_title", "Passage 5"),
+        ("citation_book_title", "Relațiile sovieto-germane (1918–1941)"),
         ("citation_inbook_title", "Relațiile sovieto-germane (1918–1941)"),
-        # No author: reference managers need someone, and the publisher is who stands for it.
-        ("citation_author", "Wikipedia (ro)"),
-        ("citation_publication_date", day.strftime("%Y/%m/%d")),
+        # No author and no date: the source names none, and the publisher is not an author,
+        # nor the day of the import the source's date.
         ("citation_language", "ro"),
         ("citation_publisher", "Wikipedia (ro)"),
         ("citation_public_url", PASSAGE_URL),
@@ -116,7 +114,9 @@ def test_passage_page_has_schema_org_json_ld(romanian):
     assert document["name"] == "Relațiile sovieto-germane (1918–1941)"
     assert document["url"] == f"{SITE}/documents/{SLUGS['001']}/"
     assert document["publisher"] == {"@type": "Organization", "name": "Wikipedia (ro)"}
-    assert document["dateCreated"] == imported_on(romanian.document).isoformat()
+    assert "dateCreated" not in document
+    assert item["holdingArchive"] == {"@type": "ArchiveOrganization", "name": str(ARCHIVE_NAME)}
+    assert item["dateModified"] == imported_on(romanian.document).isoformat()
     assert document["isBasedOn"] == romanian.document.source_url
 
 
@@ -178,25 +178,13 @@ def test_document_page_lists_its_passages_and_brackets_a_supplied_title(croatian
     assert first["identifier"] == passages[0].ref
 
 
-def test_coins_is_an_encoded_openurl_context_object(romanian, croatian):
-    passage_coins = passage_metadata(romanian, PASSAGE_URL)["coins"]
-    assert " " not in passage_coins and "/" not in passage_coins
-    fields = parse_qs(passage_coins, strict_parsing=True)
-    assert fields["ctx_ver"] == ["Z39.88-2004"]
-    assert fields["rft_val_fmt"] == ["info:ofi/fmt:kev:mtx:book"]
-    assert fields["rft.genre"] == ["bookitem"]
-    assert fields["rft.atitle"] == ["Passage 5"]
-    assert fields["rft.btitle"] == ["Relațiile sovieto-germane (1918–1941)"]
-    assert fields["rft_id"] == [PASSAGE_URL]
-    # The span's title carries it intact through HTML escaping.
-    page = html.fromstring(render(passage_metadata(romanian, PASSAGE_URL)))
-    assert page.xpath("//span[@class='Z3988']/@title") == [passage_coins]
-
-    url = f"{SITE}/documents/{croatian.slug}/"
-    fields = parse_qs(document_metadata(croatian, url)["coins"], strict_parsing=True)
-    assert fields["rft_val_fmt"] == ["info:ofi/fmt:kev:mtx:dc"]
-    assert fields["rft.title"] == ["[Sovjetsko-njemački odnosi i pakt Molotov–Ribbentrop]"]
-    assert (fields["rft.type"], fields["rft.language"]) == (["Text"], ["hr"])
+def test_zotero_reads_the_archive_and_the_reference_from_its_own_fields(romanian):
+    page = render(passage_metadata(romanian, PASSAGE_URL))
+    assert meta_tags(page, "z.") == [
+        ("z.archive", str(ARCHIVE_NAME)),
+        ("z.archiveLocation", f"{SLUGS['001']}:5"),
+    ]
+    assert "coins" not in passage_metadata(romanian, PASSAGE_URL)
 
 
 def test_json_ld_cannot_break_out_of_its_script_element(romanian):

@@ -57,7 +57,7 @@ def test_passage_page_shows_text_context_neighbours_and_citation(client):
     assert f'<link rel="canonical" href="http://testserver/documents/{slug}/5/">' in page
     assert f'href="/documents/{slug}/4/"' in page and f'href="/documents/{slug}/6/"' in page
     assert "Cite this passage" in page
-    assert f"Archive reference {slug}:5" in page
+    assert f"Soviet–German Relations Archive, reference {slug}:5" in page
     assert "Wikipedia (ro), revision 15759133." in page
     assert 'class="passage-text" lang="ro"' in page
     assert "Copy citation" in page

@@ -32,7 +32,7 @@ def test_reader_goes_from_catalogue_to_a_passage_and_copies_its_citation(page, a
     page.get_by_role("button", name="Copy citation").click()
     expect(page.locator(".copy-status")).to_have_text("Copied.")
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert f"Archive reference {SLUGS['001']}:5" in copied
+    assert f"Soviet–German Relations Archive, reference {SLUGS['001']}:5" in copied
     assert copied.endswith(").") and "/documents/" in copied
     shot(page, "passage")
 

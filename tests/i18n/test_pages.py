@@ -7,8 +7,10 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from lxml import html
 
+from archive.models import Document, Passage
 from tests.conftest import SLUGS
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +24,12 @@ PAGES = {
     "catalogue": "/documents/",
     "reader": f"/documents/{SLUGS['001']}/",
     "passage": f"/documents/{SLUGS['001']}/5/",
+    "search in a document": f"/documents/{SLUGS['001']}/?q=Molotov",
+    "search with a year range": "/search/?q=pakt&year_from=1939&year_to=1941",
+    "refused year range": "/search/?q=pakt&year_from=1941&year_to=1939",
+    "passage from a search": f"/documents/{SLUGS['001']}/5/?q=Germania",
+    "unknown document (404)": "/documents/no-such-document/",
+    "page past the last (404)": "/search/?q=Molotov&page=99",
 }
 # Words of the English interface. Each is also checked not to be a Croatian or Romanian word
 # the translations use ("document", "link", "text", "concept" and "note" are Romanian words).
@@ -96,10 +104,16 @@ MESSAGE_ATTRIBUTES = (
 def interface_words(page: str, language: str) -> set[str]:
     """The words of the page's interface: everything but the texts in their own languages, the
     query syntax, and the names and words the archive keeps as they are (translate="no": a
-    publisher, an author, a curator's notes on a document)."""
+    publisher, an author, curators' notes and tags)."""
+    # Names (a document's title, publisher and author in a citation) are no interface words.
+    for names in Document.objects.values_list("title", "publisher", "author"):
+        for name in filter(None, names):
+            page = page.replace(name, " ")
     tree = html.fromstring(page)
     for element in tree.xpath(
         f"//body//*[@lang and @lang != '{language}'] | //*[@translate='no'] | //script | //code"
+        # A passage's reference <slug>:<n>: an identifier, the same in every language.
+        " | //*[contains(@class, 'ref')]"
         " | //head | //input[not(@type='submit' or @type='button')] | //select[@name='language']"
         # COinS: an OpenURL for reference managers in a title attribute, read by no person.
         " | //*[contains(@class, 'Z3988')]"
@@ -110,8 +124,12 @@ def interface_words(page: str, language: str) -> set[str]:
         for name, value in element.attrib.items():
             if name in READ_ATTRIBUTES or name in MESSAGE_ATTRIBUTES:
                 words += value.split()
-    # Addresses are no words of any language.
-    words = [word for word in words if "://" not in word and not word.startswith("/")]
+    # Addresses and references (<slug>:<n>, in a citation) are no words of any language.
+    words = [
+        word
+        for word in words
+        if "://" not in word and not word.startswith("/") and not re.search(r":\d", word)
+    ]
     return {w.lower() for word in words for w in re.findall(r"[^\W\d_]+", word)}
 
 
@@ -165,6 +183,32 @@ def test_every_page_speaks_the_interface_language(client, name, language, means)
     assert not left, f"English interface words on the {name} page in {language}: {sorted(left)}"
     # The test's own check of itself: the same page in English is full of them.
     assert interface_words(english.content.decode(), "en") & ENGLISH
+
+
+@pytest.fixture
+def passages_in_every_state():
+    """A passage with curators' notes, a withdrawn one and an earlier revision of a third."""
+    call_command("import_annotations", "fixtures/annotations.jsonld", verbosity=0)
+    withdrawn = Passage.objects.get(document__slug=SLUGS["002"], n=3)
+    withdrawn.withdraw()
+    revised = Passage.objects.get(document__slug=SLUGS["003"], n=4)
+    revised.revise(revised.text + " (corrected)", reason="edit", note="a correction")
+    return {
+        "with notes": revised.get_absolute_url(),
+        "withdrawn": withdrawn.get_absolute_url(),
+        "an earlier revision": revised.get_absolute_url() + "?rev=1",
+    }
+
+
+@pytest.mark.parametrize("language", ["hr", "ro"])
+def test_passages_in_every_state_speak_the_interface_language(
+    client, passages_in_every_state, language
+):
+    for name, path in passages_in_every_state.items():
+        page = ask(client, path, language, "cookie").content.decode()
+        left = interface_words(page, language) & ENGLISH
+        assert not left, f"English interface words on a passage {name} in {language}: {left}"
+        assert interface_words(client.get(path).content.decode(), "en") & ENGLISH
 
 
 @pytest.mark.parametrize("language", ["hr", "ro"])

@@ -15,7 +15,7 @@ from search.engine.whoosh.evaluation import Evaluator
 from search.indexing import prepared_batches, rebuild_index
 from search.query import build_query, parse_query
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
 
 QUERIES = ["Molotov", "pakt o nenapadanju", '"secret protocol"', "Ribbentrop -Hitler", "negoti*"]
 

@@ -11,7 +11,7 @@ from search.engine import engine
 from search.engine.whoosh.equivalence import compare, compare_query
 from tests.conftest import SLUGS, rebuild_index, use_index
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
 
 MORE = [
     "Molotov Ribbentrop -Hitler",

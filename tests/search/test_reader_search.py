@@ -63,6 +63,9 @@ def test_a_hit_links_to_its_passage_with_the_search_and_its_rank(client):
     links = re.findall(r'<p class="hit-ref"><a href="([^"]+)"', page)
     query = parse_qs(urlsplit(links[0].replace("&amp;", "&")).query)
     assert query == {"q": ["Molotov"], "language": ["en"], "page": ["2"], "hit": ["21"]}
+    # Its document's link opens the reader searching for the same words, at the passage.
+    document = re.search(r'<a class="hit-doc" href="([^"]+)"', page).group(1)
+    assert re.fullmatch(r"/documents/[a-z0-9-]+/\?q=Molotov#p\d+", document)
 
 
 def test_a_passage_opened_from_a_hit_marks_the_words_and_leads_back_and_on(client):

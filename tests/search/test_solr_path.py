@@ -19,6 +19,7 @@ SOLR = {
 
 def test_haystack_solr_url_adds_a_solr_connection(tmp_path):
     env = {**os.environ, "HAYSTACK_SOLR_URL": SOLR["URL"], "ARCHIVE_DATA_DIR": str(tmp_path)}
+    env.pop("ARCHIVE_SEARCH_ENGINE", None)  # the default engine, under bin/with-solr too
     out = (
         subprocess.run(
             [

@@ -20,6 +20,8 @@ class ParsedSource:
     title: str = ""
     source_url: str = ""
     source_revision: str = ""
+    # The date of the source (or of the revision exported), as far as the source gives it.
+    source_date: str = ""
     extra: dict = field(default_factory=dict)
 
 

@@ -8,6 +8,7 @@ from archive.ingest.readers.base import Block, ParsedSource, Reader
 
 FRONT_MATTER_RE = re.compile(r"\A(?P<head>(?:[A-Za-z_]+:[^\n]*\n|\s*\n)+)---[ \t]*\n", re.MULTILINE)
 FIELD_RE = re.compile(r"^(?P<key>[A-Za-z_]+):\s*(?P<value>.*?)\s*$", re.MULTILINE)
+DATE_RE = re.compile(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ]|\s*$)")
 HEADING_RE = re.compile(r"^(={2,6})\s*(?P<title>.+?)\s*\1\s*$")
 
 # Sections that hold apparatus, not the article's prose, in the wiki languages we receive.
@@ -60,6 +61,16 @@ def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
     return fields, text[match.end() :]
 
 
+def revision_date(fields: dict[str, str]) -> str:
+    """The day of the exported revision, from a `date:` or `timestamp:` field (2023-05-01 or
+    2023-05-01T12:00:00Z), as far as it goes; empty if the export gives none."""
+    for key in ("date", "timestamp"):
+        match = DATE_RE.match(fields.get(key, ""))
+        if match:
+            return "-".join(part for part in match.groups() if part)
+    return ""
+
+
 class WikiReader(Reader):
     """Reads a wiki export: title, URL, revision from the front matter; sections from headings."""
 
@@ -91,4 +102,5 @@ class WikiReader(Reader):
             title=tidy(fields.get("title", "")),
             source_url=fields.get("url", ""),
             source_revision=fields.get("revision", ""),
+            source_date=revision_date(fields),
         )

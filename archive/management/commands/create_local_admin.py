@@ -1,6 +1,7 @@
-"""Create a curator login for a local copy of the archive, or show the one already created.
+"""Create a curator login for a local copy of the archive, once; say it only then.
 
 python manage.py create_local_admin
+HOST=0.0.0.0 PORT=8080 python manage.py create_local_admin   # the address `make run` serves on
 """
 
 import os
@@ -26,18 +27,14 @@ class Command(BaseCommand):
         login_file = settings.DATA_DIR / "admin-login.txt"
         users = get_user_model().objects
         if users.filter(username=USERNAME).exists():
-            if login_file.exists():
-                self.stdout.write(login_file.read_text().strip())
-            else:
-                self.stdout.write(
-                    f"Admin user '{USERNAME}' exists; set a new password with "
-                    f"`python manage.py changepassword {USERNAME}`."
-                )
+            # Said once, when made; it stays in the login file (or: manage.py changepassword).
             return
         password = secrets.token_urlsafe(12)
         users.create_superuser(USERNAME, "", password)
+        host, port = os.environ.get("HOST") or "127.0.0.1", os.environ.get("PORT") or "8000"
+        address = f"http://{host}:{port}"
         text = (
-            f"Admin login for this local archive: http://127.0.0.1:8000/admin/ "
+            f"Admin login for this local archive: {address}/admin/ "
             f"user '{USERNAME}', password '{password}' (kept in {login_file})."
         )
         login_file.write_text(text + "\n")

@@ -58,11 +58,6 @@ class MaskIdSet(DocIdSet):
         return int(np.count_nonzero(self.mask))
 
 
-def used(values):
-    """A filter's values that filter: a range as it is, the non-empty values of a list."""
-    return values if isinstance(values, plan.Range) else [v for v in values or () if v]
-
-
 def descending(sort_by) -> bool:
     fields = [sort_by] if isinstance(sort_by, str) else list(sort_by or ())
     return any(f.startswith("-") for f in fields)
@@ -132,6 +127,8 @@ class GenerationState:
 
 class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
     """Whoosh backend for the archive's passage index (see module docstring)."""
+
+    name = "whoosh"
 
     def __init__(self, connection_alias, **options):
         super().__init__(connection_alias, **options)
@@ -325,7 +322,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
     ) -> Results:
         searcher = self.searcher()
         state = self.state(searcher)
-        filters = {f: kept for f, vals in (filters or {}).items() if (kept := used(vals))}
+        filters = {f: kept for f, vals in (filters or {}).items() if (kept := plan.used(vals))}
         allowed = {field: state.facets.allowed(field, vals) for field, vals in filters.items()}
         keep = state.facets.combined(allowed)
         scored = None
