@@ -90,3 +90,37 @@ def test_a_connection_without_an_engine_of_the_seam_is_refused():
         connection.clear()
         connection.update(saved)
         connections.reload("default")
+
+
+def test_an_index_built_before_the_word_pairs_still_finds_phrases_and_takes_writes(tmp_path):
+    from whoosh.fields import Schema
+    from whoosh.index import create_in
+
+    from search.engine.whoosh.compile import PAIRS_FIELD
+    from tests.conftest import use_index
+
+    backend = engine()
+    backend.setup()
+    fields = dict(backend.schema.items())
+    folder = tmp_path / "old"
+    folder.mkdir()
+    create_in(str(folder), Schema(**fields))
+    current = backend.path
+    use_index(folder)
+    try:
+        # Written as an older version wrote them: no word pairs.
+        passages = list(published().filter(document__slug=SLUGS["002"]))
+        engine().setup()
+        writer = engine().index.writer()
+        for p in passages:
+            fields = engine().document(passage_index().full_prepare(p))
+            writer.add_document(**{k: v for k, v in fields.items() if k != PAIRS_FIELD})
+        writer.commit()
+        phrase = plan.Phrase("text", ("secret", "protocol"))
+        found = engine().run(phrase, end=100)
+        assert found.total and all("secret protocol" in h.text.lower() for h in found.hits)
+        # An edit written now holds pairs; the part written before still has none.
+        engine().apply([passage_index().full_prepare(passages[0])], [])
+        assert engine().run(phrase, end=100).total == found.total
+    finally:
+        use_index(current)

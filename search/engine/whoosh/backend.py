@@ -162,8 +162,11 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         # (BytesIO) in every process that opens it, 212 MB at 100 000 passages.
         writer = self.index.writer(timeout=30, compound=False)
         try:
+            # An index built before the word-pair field has none to write (until a rebuild).
+            known = set(writer.schema.names())
             for prepared in upserts:
-                writer.update_document(**self.document(prepared))
+                fields = self.document(prepared)
+                writer.update_document(**{k: v for k, v in fields.items() if k in known})
             for pk in deletes:
                 writer.delete_by_term(ID, f"archive.passage.{pk}")
         except BaseException:
@@ -213,9 +216,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
             name = field.index_fieldname
             if field.document:
                 content_field_name = name
-                # No positions: phrases are looked up in the word-pair field, and word
-                # queries decode no positions (they were most of a posting block).
-                schema_fields[name] = TEXT(analyzer=FOLDED_ANALYZER, stored=True, phrase=False)
+                # Positions are kept for an index built before the word-pair field, whose
+                # phrases they answer until it is rebuilt (`compile.PairPhrase`).
+                schema_fields[name] = TEXT(analyzer=FOLDED_ANALYZER, stored=True, phrase=True)
                 schema_fields[PAIRS_FIELD] = TEXT(analyzer=PAIRS_ANALYZER, phrase=False)
             elif name in STEMMED_LANGUAGE:
                 # No positions: phrases are matched exactly on the folded field, and word

@@ -30,10 +30,25 @@ class OptionalMatcher(AndMaybeMatcher):
         return moved
 
 
+def has_pairs(searcher) -> bool:
+    """Whether every part of the index holds word pairs (an index built, or a part written,
+    before the field has none: its phrases are answered by positions until a rebuild)."""
+    top = searcher.get_parent()
+    reader = top.reader()
+    known = getattr(reader, "_archive_has_pairs", None)
+    if known is None:
+        leaves = [reader] if reader.is_atomic() else [leaf for leaf, _ in reader.leaf_readers()]
+        known = PAIRS_FIELD in top.schema and all(
+            leaf.field_length(PAIRS_FIELD) > 0 for leaf in leaves if leaf.doc_count()
+        )
+        reader._archive_has_pairs = known
+    return known
+
+
 class PairPhrase(wq.Phrase):
     """A phrase of the passage text, found in the word-pair field: every two neighbouring words
     of the phrase stand together in the passage, and the score is that of the pairs. Where the
-    index has no pair field yet (built before it), Whoosh's positions answer it."""
+    index holds no pairs yet (`has_pairs`), Whoosh's positions answer it."""
 
     def pairs(self) -> wq.Query:
         words = self.words
@@ -45,12 +60,12 @@ class PairPhrase(wq.Phrase):
         return wq.And(terms, boost=self.boost)
 
     def matcher(self, searcher, context=None):
-        if PAIRS_FIELD in searcher.schema:
+        if has_pairs(searcher):
             return self.pairs().matcher(searcher, context)
         return super().matcher(searcher, context)
 
     def docs(self, searcher):
-        if PAIRS_FIELD in searcher.schema:
+        if has_pairs(searcher):
             return self.pairs().docs(searcher)
         return super().docs(searcher)
 

@@ -14,7 +14,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25FScorer, WeightScorer
 
-from search.engine.whoosh.compile import PAIRS_FIELD, PairPhrase
+from search.engine.whoosh.compile import PairPhrase, has_pairs
 from search.engine.whoosh.postings import EMPTY_FLOATS, EMPTY_IDS, IndexArrays
 
 
@@ -102,7 +102,7 @@ class Evaluator:
         if type(q) is wq.Phrase:
             return self.phrase(q)
         if isinstance(q, PairPhrase):
-            return self.evaluate(q.pairs()) if PAIRS_FIELD in self.schema else self.phrase(q)
+            return self.evaluate(q.pairs()) if has_pairs(self.searcher) else self.phrase(q)
         if type(q) in (wq.And, wq.Or):
             return self.compound(q)
         if type(q) is wq.AndNot:
