@@ -37,6 +37,7 @@ OPERATIONS = {
     ("GET", "/api/documents/{slug}/{n}/"),
     ("GET", "/api/annotations/"),
     ("GET", "/api/annotations/{uuid}/"),
+    ("GET", "/api/health/"),
 }
 
 
@@ -81,7 +82,9 @@ def test_every_error_is_documented_in_the_one_error_shape():
         path: {int(status): r for status, r in item["get"]["responses"].items()}
         for path, item in schema["paths"].items()
     }
-    assert set(answers["/api/search/"]) == {200, 400, 404}
+    # A search the engine cannot answer is a 503 (Solr down); health answers in its own shape.
+    assert set(answers["/api/search/"]) == {200, 400, 404, 503}
+    assert set(answers.pop("/api/health/")) == {200, 503}
     assert set(answers["/api/annotations/"]) == {200, 400, 404}
     assert set(answers["/api/documents/{slug}/{n}/"]) == {200, 301, 404}
     for responses in answers.values():
