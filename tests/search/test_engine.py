@@ -92,6 +92,7 @@ def test_a_connection_without_an_engine_of_the_seam_is_refused():
         connections.reload("default")
 
 
+@pytest.mark.whoosh
 def test_an_index_built_before_the_word_pairs_still_finds_phrases_and_takes_writes(tmp_path):
     from whoosh.fields import Schema
     from whoosh.index import create_in
