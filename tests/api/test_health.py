@@ -39,6 +39,11 @@ def test_health_says_which_engine_answers_and_how_much_is_queued(client, setting
     assert data["queue"] == IndexTask.objects.count()
 
 
+def test_health_names_no_folder_of_the_server(client, settings):
+    body = client.get("/api/health/").content.decode()
+    assert str(settings.DATA_DIR) not in body and "/tmp/" not in body
+
+
 def test_an_engine_that_cannot_answer_gives_503_with_the_reason(client, engine_down):
     health = client.get("/api/health/")
     assert health.status_code == 503
