@@ -13,17 +13,16 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from annotations.anchoring import anchor, occurrences
 from annotations.models import (
-    A_CURATOR,
     COLLECTIVE_CREATOR,
     AgentType,
     Annotation,
     AnnotationStatus,
     Motivation,
+    is_collective,
 )
 from archive.aliases import resolve_document
 from archive.models import Concept, Language, Passage
@@ -31,7 +30,6 @@ from archive.models import Concept, Language, Passage
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # The collection's name, as an export or the API labels it.
 COLLECTION_LABEL = _("Notes on the passages of the Soviet–German Relations Archive")
-CURATORS = COLLECTIVE_CREATOR
 # Agent IRIs the archive mints, as URNs (nothing to resolve; the same on every host serving the
 # archive): a UUID derived from this namespace and what the agent is to the archive.
 AGENT_NAMESPACE = uuid.UUID("6f0d2b1e-5a4c-4f3e-9b8a-1c2d3e4f5a6b")
@@ -100,13 +98,17 @@ def creator_of(annotation: Annotation) -> dict:
     account's full name, never its login); the archive's curators when no one is named."""
     user = annotation.creator
     if user:
-        name = annotation.creator_display_name or str(A_CURATOR)
+        name = annotation.signature
         return {"id": agent_iri(f"user:{user.pk}"), "type": AgentType.PERSON, "name": name}
     if annotation.creator_name:
         kind = annotation.creator_type or AgentType.PERSON
         iri = annotation.creator_iri or agent_iri(f"{kind}:{annotation.creator_name}")
         return {"id": iri, "type": kind, "name": annotation.creator_name}
-    return {"id": agent_iri("curators"), "type": AgentType.ORGANIZATION, "name": str(CURATORS)}
+    return {
+        "id": agent_iri("curators"),
+        "type": AgentType.ORGANIZATION,
+        "name": str(COLLECTIVE_CREATOR),
+    }
 
 
 def resource(url: str, purpose: str) -> dict:
@@ -468,10 +470,7 @@ def read_creator(annotation: Annotation, creator, warnings: list) -> None:
         return
     kinds = [k for k in as_list(creator.get("type")) if k in AgentType.values]
     annotation.creator_type = kinds[0] if kinds else AgentType.PERSON
-    # The files name the curators in English, whatever language the importer speaks.
-    with translation.override(None):
-        curators = str(CURATORS)
-    if name == curators and annotation.creator_type == AgentType.ORGANIZATION and not iri:
+    if is_collective(name) and annotation.creator_type == AgentType.ORGANIZATION and not iri:
         return
     annotation.creator_name = name[: Annotation._meta.get_field("creator_name").max_length]
     annotation.creator_iri = iri[: Annotation._meta.get_field("creator_iri").max_length]
