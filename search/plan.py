@@ -6,7 +6,7 @@
 weighs, as in Whoosh and Lucene, so that a tree and the engine's query have the same shape.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -116,6 +116,11 @@ def used(values: Filter | None) -> Filter:
     """A filter's values that filter: a range as it is, the non-empty values of a list (an
     empty result: the field is not filtered)."""
     return values if isinstance(values, Range) else [v for v in values or () if v]
+
+
+def active(filters: Mapping[str, Filter] | None) -> dict[str, Filter]:
+    """The filters that filter, by field (`used`), fields left unfiltered dropped."""
+    return {field: kept for field, values in (filters or {}).items() if (kept := used(values))}
 
 
 Plan = Term | Phrase | Prefix | Fuzzy | All | Any | Without | Maybe | MatchAll

@@ -42,6 +42,9 @@ INDEX_UNBUILT = _(
     "The search index is not built yet, so no passage can be found; please try later."
 )
 
+# Every language's stop words: a word any of them would drop.
+ALL_STOP_WORDS = frozenset().union(*STOP_WORDS.values())
+
 
 @dataclass
 class Hit:
@@ -113,8 +116,7 @@ def highlight_marks(compiled: CompiledQuery, fields=TEXT_FIELDS) -> Marks:
         for language, label in expansion.variants:
             marks.runs.setdefault(label_run(language, label), label)
     # Stop words are marked only inside a phrase, or when they are all the reader asked for.
-    stops = set().union(*STOP_WORDS.values())
-    marks.words = (words - stops) or words
+    marks.words = (words - ALL_STOP_WORDS) or words
     return marks
 
 

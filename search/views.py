@@ -115,10 +115,7 @@ def chips(request, form: SearchForm, outcome: SearchOutcome) -> list[dict]:
 
 def export_links(request, outcome: SearchOutcome) -> list[dict]:
     """The whole result set in each export format, with the search's own parameters."""
-    query = request.GET.copy()
-    for name in ("page", "page_size"):
-        query.pop(name, None)
-    params = "?" + query.urlencode()
+    params = without(request.GET, "page_size")
     return [
         {"label": export.label, "url": reverse("search:export", kwargs={"fmt": fmt}) + params}
         for fmt, export in EXPORTS.items()

@@ -109,7 +109,7 @@ class SolrEngine(BaseSearchBackend, Engine):
             return NOTHING_YET
 
     def run(self, query, *, filters=None, sort=(), start=0, end=20, facets=INDEX_FIELDS):
-        filters = {f: kept for f, vals in (filters or {}).items() if (kept := plan.used(vals))}
+        filters = plan.active(filters)
         request = {
             "query": compile_plan(query, self.words_for),
             # Tagged with the field's name: its facet leaves its own filter out.

@@ -322,7 +322,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
     ) -> Results:
         searcher = self.searcher()
         state = self.state(searcher)
-        filters = {f: kept for f, vals in (filters or {}).items() if (kept := plan.used(vals))}
+        filters = plan.active(filters)
         allowed = {field: state.facets.allowed(field, vals) for field, vals in filters.items()}
         keep = state.facets.combined(allowed)
         scored = None
