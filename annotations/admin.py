@@ -319,9 +319,6 @@ class AnnotationAdmin(FoldedSearchMixin, admin.ModelAdmin):
         initial.setdefault("body_language", "en")
         return initial
 
-    def get_fieldsets(self, request, obj=None):
-        return self.fieldsets
-
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Opened from a passage (?passage=<id>): show its text to select from straight away.
         # Read from this request alone: the ModelAdmin instance is shared by every curator.

@@ -122,8 +122,9 @@ def set_status(annotations, status: str, *, user) -> list[Annotation]:
         annotation.version += 1
         annotation.save(update_fields=["status", "version", "modified_at"])
         record(annotation, user=user, action="status", changes={"status": [before, status]})
-        announce_passages_changed([annotation.passage_id])
         changed.append(annotation)
+    # Once for all: several notes on one passage ask for one re-indexing.
+    announce_passages_changed([annotation.passage_id for annotation in changed])
     return changed
 
 
