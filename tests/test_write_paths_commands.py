@@ -1,12 +1,11 @@
 """Every command that writes leaves the search index as the database says it should be."""
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from annotations.models import Annotation
 from archive.models import Document, Passage
-from tests.conftest import CORPUS, SEED, SLUGS, import_seed_corpus, seed_text
+from tests.conftest import CORPUS, SEED, SLUGS, seed_text
 from tests.helpers import index_differences
 
 # Inline indexing runs when a transaction really commits: each command commits here.
@@ -16,11 +15,8 @@ ANNOTATIONS = CORPUS.parent / "annotations.jsonld"
 
 
 @pytest.fixture
-def seeded(django_db_setup):
-    from archive.concepts.loading import load_thesaurus
-
-    load_thesaurus(settings.ARCHIVE_THESAURUS)
-    import_seed_corpus()
+def seeded(seeded_database):
+    return seeded_database
 
 
 @pytest.fixture

@@ -6,10 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-
-from archive.concepts.loading import load_thesaurus
-from tests.conftest import import_seed_corpus
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Outside test-results/, which pytest-playwright empties at the start of every run.
@@ -38,10 +34,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def archive_url(live_server, transactional_db):
+def archive_url(live_server, transactional_db, seeded_database):
     """The live archive's address, with the thesaurus and the seed corpus loaded."""
-    load_thesaurus(settings.ARCHIVE_THESAURUS)
-    import_seed_corpus()
     return live_server.url
 
 

@@ -39,12 +39,8 @@ def edit(passage, text):
 
 
 @pytest.fixture
-def seeded(django_db_setup):
-    from archive.concepts.loading import load_thesaurus
-    from tests.conftest import import_seed_corpus
-
-    load_thesaurus(settings.ARCHIVE_THESAURUS)
-    import_seed_corpus()
+def seeded(seeded_database):
+    return seeded_database
 
 
 def test_a_change_is_queued_with_it_and_applied_by_the_worker(seeded, worker_mode, client):

@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from archive.concepts.loading import load_thesaurus
 from archive.models import Passage
 from search import plan
 from search.engine import EngineUnavailable, engine
@@ -20,7 +19,7 @@ from search.engine.solr import admin
 from search.models import IndexTask
 from search.service import RESULTS
 from tests import conftest
-from tests.conftest import SLUGS, import_seed_corpus
+from tests.conftest import SLUGS
 from tests.search.test_queue import edit, hits
 
 pytestmark = [pytest.mark.solr, pytest.mark.django_db(transaction=True)]
@@ -48,11 +47,9 @@ class Nodes:
 
 
 @pytest.fixture
-def queued_edits(django_db_setup, monkeypatch):
+def queued_edits(seeded_database, monkeypatch):
     """The seed corpus (a transactional test empties the database after it), and edits waiting
     in the queue for the index worker, as in production."""
-    load_thesaurus(settings.ARCHIVE_THESAURUS)
-    import_seed_corpus()
     monkeypatch.setattr(settings, "ARCHIVE_INDEX_INLINE", False)
 
 
