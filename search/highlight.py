@@ -1,8 +1,8 @@
 """Highlighting of search matches in passage text, as escaped HTML with `<mark>` around words.
 
 What is marked: single words that have a form among the query's terms, and runs of words that
-stand as a whole for a phrase or a label of several words (`Marks.runs`): "secret protocol" is
-marked where the two words stand together, never a lone "protocol".
+stand as a whole for a phrase or a label of several words (`Marks.phrases`, `Marks.runs`):
+"secret protocol" is marked where the two words stand together, never a lone "protocol".
 """
 
 import re
@@ -28,21 +28,23 @@ class Marks:
 
     words: set[str] = field(default_factory=set)
     runs: dict[Run, str | None] = field(default_factory=dict)
+    # Quoted phrases, as folded words: marked only where the words stand exactly so, as the
+    # phrase was searched (never an inflected form), so their words need no stemming.
+    phrases: set[tuple[str, ...]] = field(default_factory=set)
 
     def __bool__(self) -> bool:
-        return bool(self.words or self.runs)
-
-    def terms(self) -> set[str]:
-        return self.words.union(*(form for run in self.runs for form in run))
+        return bool(self.words or self.runs or self.phrases)
 
     def prepared(self, kept: int) -> tuple[set[str], set[str]]:
-        """The first letters any form to mark begins with (`kept` of them), and the forms that
-        begin a run: worked out once for all the passages a search marks."""
+        """The first letters (`kept` of them) of the forms a word must have to be marked alone
+        or to begin a run, and the forms that begin a run or a phrase: worked out once for all
+        the passages a search marks."""
         cache = self.__dict__.setdefault("_prepared", {})
         if kept not in cache:
-            terms = self.terms()
+            firsts = {form for run in self.runs for form in run[0]}
+            terms = self.words | firsts
             heads = {t[:kept] for t in terms} | {t for t in terms if len(t) < kept}
-            cache[kept] = heads, {form for run in self.runs for form in run[0]}
+            cache[kept] = heads, firsts | {phrase[0] for phrase in self.phrases}
         return cache[kept]
 
 
@@ -50,10 +52,11 @@ def found(text: str, marks: Marks | set[str], code: str):
     """(spans, names): sorted (start, end) character spans of what `marks` marks in `text`, and
     the names of the runs found there.
 
-    A word is stemmed only if its first letters could begin one of the terms: Snowball stems
-    keep a word's first two letters, or its first one where Serbian respells "ije" as "e"
-    (checked over the seed corpus in the tests), and stemming every word of twenty passages was
-    most of a search's time."""
+    A word is stemmed only if its first letters could begin a word to mark or the first word of
+    a run (Snowball stems keep a word's first two letters, or its first one where Serbian
+    respells "ije" as "e", checked over the seed corpus in the tests), and a word after it only
+    when a run continues there: stemming every word of twenty passages was most of a search's
+    time."""
     if not isinstance(marks, Marks):
         marks = Marks(set(marks))
     algorithm = SNOWBALL_ALGORITHMS.get(base_language(code))
@@ -61,27 +64,38 @@ def found(text: str, marks: Marks | set[str], code: str):
     heads, firsts = marks.prepared(kept)
     wanted = marks.words
     words = words_at(text)
-    forms: list[tuple[str, ...]] = []
+    folded = [fold(word) for _, _, word in words]
+    every: dict[int, tuple[str, ...]] = {}
+
+    def forms_of(i: int) -> tuple[str, ...]:
+        """Every form of the i-th word: folded, and its stems."""
+        if i not in every:
+            stems = index_forms(algorithm, words[i][2]) if algorithm else ()
+            every[i] = (folded[i], *stems)
+        return every[i]
+
     marked: set[int] = set()
     at: dict[str, list[int]] = {}
-    for i, (_, _, word) in enumerate(words):
-        folded = fold(word)
+    for i, word in enumerate(folded):
         stemmable = algorithm and (
-            folded[:kept] in heads or folded[: kept - 1] in heads or not folded.isascii()
+            word[:kept] in heads or word[: kept - 1] in heads or not word.isascii()
         )
-        word_forms = (folded, *index_forms(algorithm, word)) if stemmable else (folded,)
-        forms.append(word_forms)
-        for form in word_forms:
+        for form in forms_of(i) if stemmable else (word,):
             if form in wanted:
                 marked.add(i)
             if form in firsts:
                 at.setdefault(form, []).append(i)
+    for phrase in marks.phrases:
+        size = len(phrase)
+        for i in at.get(phrase[0], ()):
+            if tuple(folded[i : i + size]) == phrase:
+                marked.update(range(i, i + size))
     names = set()
     for run, name in marks.runs.items():
         starts = {i for form in run[0] for i in at.get(form, ())}
         for i in starts:
-            if i + len(run) <= len(forms) and all(
-                any(form in place for form in forms[i + j]) for j, place in enumerate(run[1:], 1)
+            if i + len(run) <= len(words) and all(
+                any(form in place for form in forms_of(i + j)) for j, place in enumerate(run[1:], 1)
             ):
                 marked.update(range(i, i + len(run)))
                 if name:

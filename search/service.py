@@ -109,7 +109,7 @@ def highlight_marks(compiled: CompiledQuery, fields=TEXT_FIELDS) -> Marks:
     words = engine().expansions(expanding) if expanding else set()
     for leaf in leaves:
         if isinstance(leaf, plan.Phrase):
-            marks.runs.setdefault(tuple(frozenset([w]) for w in leaf.words), None)
+            marks.phrases.add(tuple(leaf.words))
         elif not isinstance(leaf, plan.Expanding):
             words.update(text for _, text in plan.terms(leaf))
     for expansion in compiled.expansions:

@@ -143,6 +143,23 @@ def test_a_phrase_is_marked_only_where_its_words_stand_together():
     assert marked(mark(text, matches(text, marks, "en"))) == ["secret", "protocol"]
 
 
+def test_a_quoted_phrase_is_marked_as_written_and_a_label_in_any_form():
+    from search.highlight import Marks
+
+    text = "Secret protocols were signed; the secret protocol stayed hidden."
+    phrase = Marks(phrases={("secret", "protocol")})
+    # The phrase finds "secret protocol" as written, never "secret protocols".
+    assert marked(mark(text, matches(text, phrase, "en"))) == ["secret", "protocol"]
+    # A label of a concept stands for its inflected forms too.
+    label = Marks(runs={(frozenset(["secret"]), frozenset(["protocol"])): "x"})
+    assert marked(mark(text, matches(text, label, "en"))) == [
+        "Secret",
+        "protocols",
+        "secret",
+        "protocol",
+    ]
+
+
 def search(client, q, **params):
     response = client.get("/api/search/", {"q": q, "page_size": 100, **params})
     assert response.status_code == 200, response.content
