@@ -124,3 +124,29 @@ def test_a_search_meeting_removed_files_retries_on_the_current_index(monkeypatch
     monkeypatch.setattr(type(be), "_run", first_fails)
     assert be.run_query(wq.Term("text", "molotov"), start=0, end=5).total > 0
     assert len(calls) == 2
+
+
+def test_a_word_of_one_passage_is_kept_inline_and_found_both_ways(private_index):
+    from whoosh import query as wq
+
+    from search.engine.whoosh.equivalence import compare_query
+
+    be = engine()
+    be.reopen_if_swapped()
+    searcher = be.searcher()
+    reader = searcher.reader()
+    # Words of a single passage, the passage ids among them, keep their posting in the term
+    # table; words of many passages keep their blocks.
+    lone = next(
+        text.decode()
+        for text, info in reader.iter_field("text")
+        if info.doc_frequency() == 1 and text.isalpha()
+    )
+    leaf = next(leaf for leaf, _ in reader.leaf_readers()) if not reader.is_atomic() else reader
+    assert leaf._terms.term_info("text", lone.encode()).is_inlined()
+    assert not leaf._terms.term_info("text", b"molotov").is_inlined()
+    scored = be.state(searcher).evaluator.evaluate(wq.Term("text", lone))
+    assert len(scored) == 1
+    assert searcher.search(wq.Term("text", lone)).scored_length() == 1
+    for text in (lone, f'"{lone}"', f"{lone} OR Molotov", f"Molotov -{lone}"):
+        assert compare_query(text, {}) == [], text

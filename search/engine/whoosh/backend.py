@@ -28,6 +28,7 @@ from search import plan
 from search.engine import Engine, IndexHit, Results
 from search.engine.whoosh import building
 from search.engine.whoosh.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS, PAIRS_ANALYZER
+from search.engine.whoosh.codec import CODEC
 from search.engine.whoosh.compile import PAIRED_FIELD, PAIRS_FIELD, compile_plan
 from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
 from search.engine.whoosh.facets import FacetArrays
@@ -160,7 +161,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         self.reopen_if_swapped()
         # Segments as separate files: Whoosh copies a compound segment's postings into memory
         # (BytesIO) in every process that opens it, 212 MB at 100 000 passages.
-        writer = self.index.writer(timeout=30, compound=False)
+        writer = self.index.writer(timeout=30, compound=False, codec=CODEC)
         try:
             # An index built before the word-pair field has none to write (until a rebuild).
             known = set(writer.schema.names())

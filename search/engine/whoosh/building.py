@@ -21,6 +21,7 @@ from whoosh.index import TOC, create_in, open_dir
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from search.engine.whoosh.codec import CODEC
 from search.engine.whoosh.postings import length_bytes
 
 # Below this many passages a second process costs more than it saves.
@@ -72,7 +73,9 @@ class BulkSegmentWriter(SegmentWriter):
 
 
 def segment_writer(path: str, limitmb: int) -> BulkSegmentWriter:
-    return BulkSegmentWriter(open_dir(path), _lk=False, limitmb=limitmb, compound=False)
+    return BulkSegmentWriter(
+        open_dir(path), _lk=False, limitmb=limitmb, compound=False, codec=CODEC
+    )
 
 
 def finish(writer):
