@@ -126,7 +126,10 @@ _last = threading.local()
 
 
 def words_of(text: str) -> list[tuple[str, str, int, int]]:
-    """(word as written, folded, start, end) of each word of the text; the last text's kept."""
+    """(word as written, folded, start, end) of each word of the text; the last text's kept
+    (an empty one, such as a passage's stemmed fields of other languages, leaves it)."""
+    if not text:
+        return []
     if getattr(_last, "text", None) != text:
         _last.words = [(word, fold_word(word), start, end) for start, end, word in words_at(text)]
         _last.text = text
