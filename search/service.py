@@ -409,13 +409,18 @@ def by_language_turns(query, filters, found, start: int, end: int) -> list[Index
         narrowed = {**filters, "language": [language]}
         return search_engine.run(query, filters=narrowed, start=first, end=last, facets=()).hits
 
-    best = {language: ask(language, 0, 1) for language in counts}
+    # Each language's best hit sets the order of turns. On the first page (the one most read)
+    # each language is asked once, for as many of its best hits as its share of the page.
+    share = -(-end // len(counts)) + 1 if start == 0 else 1
+    best = {language: ask(language, 0, share) for language in counts}
     order = sorted(
         counts, key=lambda lang: (-(best[lang][0].score if best[lang] else 0), -counts[lang], lang)
     )
     places = turns([(language, counts[language]) for language in order], start, end)
     taken = {
-        language: (first, ask(language, first, last))
+        language: (0, best[language])
+        if last <= len(best[language])
+        else (first, ask(language, first, last))
         for language, (first, last) in ranges(places).items()
     }
     return [

@@ -62,3 +62,26 @@ def test_one_language_chosen_is_ordered_by_score_alone(client):
     scores = [r["score"] for r in data["results"]]
     assert {r["language"] for r in data["results"]} == {"ro"}
     assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.django_db
+def test_the_first_page_asks_each_language_once(client, monkeypatch):
+    from search.engine import engine
+    from search.service import RESULTS
+
+    RESULTS.clear()
+    backend = engine()
+    real, calls = type(backend).run, []
+
+    def counted(self, query, **options):
+        calls.append(tuple((options.get("filters") or {}).get("language") or ()))
+        return real(self, query, **options)
+
+    monkeypatch.setattr(type(backend), "run", counted)
+    whole = [r["ref"] for r in api(client, q="Poland", page_size=100)["results"]]
+    RESULTS.clear()
+    calls.clear()
+    first = [r["ref"] for r in api(client, q="Poland")["results"]]
+    assert first == whole[:20]
+    # The search itself, then one question to each of the three languages.
+    assert sorted(calls) == [(), ("en",), ("hr",), ("ro",)]
