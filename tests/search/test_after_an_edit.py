@@ -1,0 +1,44 @@
+"""What a search keeps from one index generation to the next: only what an edit cannot
+change, and every edit is still found."""
+
+import pytest
+from haystack import connections
+from whoosh.reading import SegmentReader
+
+from archive.models import Passage
+from search.engine import engine
+from tests.conftest import SLUGS
+
+pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
+
+
+def edit(passage, words: str) -> None:
+    passage.text += " " + words
+    entry = connections["default"].get_unified_index().get_index(Passage).full_prepare(passage)
+    engine().apply([entry], [])
+
+
+@pytest.fixture
+def walks(monkeypatch):
+    """The segments whose word lists a search walked, by number of documents."""
+    walked = []
+    original = SegmentReader.terms_within
+
+    def counting(self, *args, **kwargs):
+        walked.append(self.doc_count_all())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SegmentReader, "terms_within", counting)
+    return walked
+
+
+def test_close_words_of_an_unchanged_segment_are_not_looked_up_again(private_index, walks):
+    assert "molotov" in engine().closest_words("text", "molotv")
+    walked = len(walks)
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=1)
+    edit(passage, "Molotva")
+    close = engine().closest_words("text", "molotv")
+    # The edit's word is offered; only the edit's new segment was walked for it.
+    assert {"molotov", "molotva"} <= set(close)
+    assert walks[walked:] == [1]
+
