@@ -6,6 +6,7 @@ from haystack import connections
 from whoosh.reading import SegmentReader
 
 from archive.models import Passage
+from search import plan
 from search.engine import engine
 from tests.conftest import SLUGS
 
@@ -42,3 +43,22 @@ def test_close_words_of_an_unchanged_segment_are_not_looked_up_again(private_ind
     assert {"molotov", "molotva"} <= set(close)
     assert walks[walked:] == [1]
 
+
+def test_edits_are_merged_a_tier_at_a_time_and_stay_found(private_index):
+    from search.engine.whoosh.merging import PER_TIER
+
+    def sizes():
+        return sorted(s.doc_count_all() for s in engine().index.refresh()._segments())
+
+    before = sizes()
+    passages = list(Passage.objects.order_by("pk")[: PER_TIER + 1])
+    for n, passage in enumerate(passages):
+        edit(passage, f"Tierword{chr(97 + n)}qz")
+        if n == PER_TIER - 1:
+            # A tier not yet full: every edit's segment stays as it was written.
+            assert sizes() == sorted([1] * PER_TIER + before)
+    # The next commit merges the full tier into its own segment; the built index is untouched.
+    assert sizes() == sorted([PER_TIER + 1, *before])
+    for n in range(PER_TIER + 1):
+        found = engine().run(plan.Term("text", f"tierword{chr(97 + n)}qz"), end=5)
+        assert found.total == 1

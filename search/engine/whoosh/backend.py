@@ -32,6 +32,7 @@ from search.engine.whoosh.codec import CODEC
 from search.engine.whoosh.compile import PAIRED_FIELD, PAIRS_FIELD, compile_plan
 from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
 from search.engine.whoosh.facets import FacetArrays
+from search.engine.whoosh.merging import merge_by_tiers
 from search.engine.whoosh.postings import SEGMENTS, IndexArrays, segment_readers
 from search.engine.whoosh.swap import fresh_folder, swap_in
 from search.facets import BY_FIELD, INDEX_FIELDS
@@ -192,7 +193,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=merge_by_tiers)
 
     def rebuild(self, batches, *, total, processes=None, progress=None) -> int:
         """A complete index in a new folder beside the live one (`building`, in several
