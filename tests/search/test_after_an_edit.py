@@ -44,6 +44,23 @@ def test_close_words_of_an_unchanged_segment_are_not_looked_up_again(private_ind
     assert walks[walked:] == [1]
 
 
+def test_texts_found_again_after_an_edit_are_not_marked_again(private_index, client, monkeypatch):
+    from search import service
+
+    first = client.get("/api/search/", {"q": "Molotov pakt"}).json()
+    unrelated = Passage.objects.exclude(text__icontains="molotov").first()
+    edit(unrelated, "Nevažno")
+    calls = []
+    original = service.found
+    monkeypatch.setattr(service, "found", lambda *args: calls.append(args) or original(*args))
+    again = client.get("/api/search/", {"q": "Molotov pakt"}).json()
+    assert [(h["ref"], h["highlight"], h["snippet"]) for h in again["results"]] == [
+        (h["ref"], h["highlight"], h["snippet"]) for h in first["results"]
+    ]
+    assert "<mark>" in again["results"][0]["highlight"]
+    assert calls == []
+
+
 def test_edits_are_merged_a_tier_at_a_time_and_stay_found(private_index):
     from search.engine.whoosh.merging import PER_TIER
 
