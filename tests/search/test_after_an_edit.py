@@ -79,3 +79,25 @@ def test_edits_are_merged_a_tier_at_a_time_and_stay_found(private_index):
     for n in range(PER_TIER + 1):
         found = engine().run(plan.Term("text", f"tierword{chr(97 + n)}qz"), end=5)
         assert found.total == 1
+
+
+def test_a_term_is_read_again_only_from_the_segment_an_edit_added(private_index, monkeypatch):
+    from search.engine.whoosh.postings import IndexArrays
+
+    read = []
+    original = IndexArrays._blocks
+
+    def counting(self, leaf, *args, **kwargs):
+        read.append(leaf.doc_count_all())
+        return original(self, leaf, *args, **kwargs)
+
+    monkeypatch.setattr(IndexArrays, "_blocks", counting)
+    before = engine().run(plan.Term("text", "molotov"), end=100)
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=1)
+    edit(passage, "Molotov")
+    read.clear()
+    after = engine().run(plan.Term("text", "molotov"), end=100)
+    # The new segment's own postings (of the term and of its facet values), none of the others.
+    assert set(read) == {1}
+    assert passage.pk in {hit.pk for hit in after.hits}
+    assert after.total == before.total + (passage.pk not in {hit.pk for hit in before.hits})
