@@ -23,18 +23,19 @@ def edit(passage, words: str) -> None:
 def walks(monkeypatch):
     """The segments whose word lists a search walked, by number of documents."""
     walked = []
-    original = SegmentReader.terms_within
+    original = SegmentReader.cursor
 
     def counting(self, *args, **kwargs):
         walked.append(self.doc_count_all())
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(SegmentReader, "terms_within", counting)
+    monkeypatch.setattr(SegmentReader, "cursor", counting)
     return walked
 
 
 def test_close_words_of_an_unchanged_segment_are_not_looked_up_again(private_index, walks):
     assert "molotov" in engine().closest_words("text", "molotv")
+    assert len(walks) == 1
     walked = len(walks)
     passage = Passage.objects.get(document__slug=SLUGS["003"], n=1)
     edit(passage, "Molotva")
@@ -42,6 +43,22 @@ def test_close_words_of_an_unchanged_segment_are_not_looked_up_again(private_ind
     # The edit's word is offered; only the edit's new segment was walked for it.
     assert {"molotov", "molotva"} <= set(close)
     assert walks[walked:] == [1]
+
+
+def test_the_automaton_of_close_words_is_built_once_for_every_segment(private_index, monkeypatch):
+    from whoosh.codec.base import Automata
+
+    built = []
+    original = Automata.levenshtein_dfa
+    monkeypatch.setattr(
+        Automata,
+        "levenshtein_dfa",
+        staticmethod(lambda *args: built.append(args) or original(*args)),
+    )
+    edit(Passage.objects.get(document__slug=SLUGS["003"], n=1), "Ribentropq")
+    close = engine().closest_words("text", "ribentrop")
+    assert {"ribbentrop", "ribentropq"} <= set(close)
+    assert len(built) == 1
 
 
 def test_texts_found_again_after_an_edit_are_not_marked_again(private_index, client, monkeypatch):

@@ -13,6 +13,7 @@ import os
 import shutil
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SearchBackendError
 from whoosh import query as wq
+from whoosh.codec.base import Automata
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.idsets import DocIdSet
@@ -129,6 +131,13 @@ class GenerationState:
         return [(int(ids[i]), float(scores[i])) for i in order]
 
 
+@lru_cache(maxsize=256)
+def two_edits_automaton(word: str):
+    """The automaton of the words within two edits of `word` with its first letter: built once
+    for every segment (Whoosh builds it again for each)."""
+    return Automata.levenshtein_dfa(word, 2, 1)
+
+
 def within_two_edits(leaf, field: str, word: str) -> frozenset[str]:
     """The segment's words within two edits of `word` with its first letter, remembered for
     the last `CLOSEST_KEPT` words asked of the segment."""
@@ -138,7 +147,8 @@ def within_two_edits(leaf, field: str, word: str) -> frozenset[str]:
         if key in kept:
             kept.move_to_end(key)
             return kept[key]
-    words = frozenset(leaf.terms_within(field, word, 2, prefix=1))
+    cursor = leaf.cursor(leaf.schema[field].spelling_fieldname(field))
+    words = frozenset(Automata.find_matches(two_edits_automaton(word), cursor))
     with SEGMENTS.lock:
         kept[key] = words
         while len(kept) > CLOSEST_KEPT:
