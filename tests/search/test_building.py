@@ -69,7 +69,7 @@ def test_two_build_processes_write_what_one_writes(tmp_path, small_runs):
 
 
 def test_rebuild_command_takes_the_number_of_processes(private_index, small_runs):
-    call_command("rebuild_index", interactive=False, workers=3, verbosity=0)
+    call_command("rebuild_index", interactive=False, workers=3, batchsize=20, verbosity=0)
     be = engine()
     be.reopen_if_swapped()
     searcher = be.searcher()
@@ -150,3 +150,74 @@ def test_a_word_of_one_passage_is_kept_inline_and_found_both_ways(private_index)
     assert searcher.search(wq.Term("text", lone)).scored_length() == 1
     for text in (lone, f'"{lone}"', f"{lone} OR Molotov", f"Molotov -{lone}"):
         assert compare_query(text, {}) == [], text
+
+
+def whoosh_terms(path: Path) -> dict:
+    """Everything a reader of the index at `path` finds: per field and term, the term's
+    statistics and postings; each document's stored fields and field lengths."""
+    ix = open_dir(str(path))
+    found = {}
+    with ix.reader() as reader:
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            matcher = reader.postings(fieldname, text)
+            postings = []
+            while matcher.is_active():
+                postings.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            stats = (
+                info.weight(),
+                info.doc_frequency(),
+                info.min_length(),
+                info.max_length(),
+                info.max_weight(),
+                info.min_id(),
+                info.max_id(),
+            )
+            found[(fieldname, text)] = (stats, postings)
+        for docnum in range(reader.doc_count_all()):
+            lengths = {f: reader.doc_field_length(docnum, f) for f in ix.schema.scorable_names()}
+            found[("doc", docnum)] = (reader.stored_fields(docnum), lengths)
+    return found
+
+
+def test_the_build_writes_what_whoosh_writes(tmp_path):
+    from whoosh.index import create_in
+
+    from search.engine.whoosh.codec import CODEC
+
+    be = engine()
+    if not be.setup_complete:
+        be.setup()
+    ids = list(Passage.objects.published().values_list("pk", flat=True))
+    docs = [be.document(entry) for batch in prepared_batches(ids, 50) for entry in batch]
+    (tmp_path / "whoosh").mkdir()
+    writer = create_in(str(tmp_path / "whoosh"), be.schema).writer(codec=CODEC)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    (tmp_path / "build").mkdir()
+    building.build(tmp_path / "build", be.schema, [docs], total=len(docs), processes=1)
+    theirs, ours = whoosh_terms(tmp_path / "whoosh"), whoosh_terms(tmp_path / "build")
+    assert len(ours) > 10_000
+    assert ours.keys() == theirs.keys()
+    assert [k for k in ours if ours[k] != theirs[k]] == []
+
+
+def test_a_build_that_outgrows_its_memory_writes_more_segments(tmp_path, monkeypatch):
+    from search.engine.whoosh import bulkwrite
+
+    be = engine()
+    if not be.setup_complete:
+        be.setup()
+    ids = list(Passage.objects.published().values_list("pk", flat=True))
+    docs = [be.document(entry) for batch in prepared_batches(ids, 50) for entry in batch]
+    # A tenth of the seed corpus's postings per segment.
+    monkeypatch.setattr(bulkwrite, "BYTES_PER_POSTING", 1024 * 1024 * 10 // 4_000)
+    (tmp_path / "small").mkdir()
+    building.build(tmp_path / "small", be.schema, [docs], total=len(docs), processes=1, limitmb=1)
+    segments, results = found(tmp_path / "small")
+    assert segments >= 5
+    (tmp_path / "one").mkdir()
+    building.build(tmp_path / "one", be.schema, [docs], total=len(docs), processes=1)
+    assert found(tmp_path / "one")[1] == results

@@ -2,25 +2,33 @@
 splitting, Snowball stems): one map from language code to analyzer, with a fallback. They
 produce `archive.text.terms`, which is what the code above the engine seam uses."""
 
-from whoosh.analysis import CompositeAnalyzer, Filter, RegexTokenizer
+import threading
+from functools import lru_cache
+
+from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
 from archive.text import (
     SNOWBALL_ALGORITHMS,
-    WORD_PATTERN,
     base_language,
     fold,
     index_forms,
     query_form,
+    words_at,
 )
+
+# Words repeat: a build folds each of a passage's words for three fields, and a corpus has a few
+# thousand distinct words for every million it holds.
+fold_word = lru_cache(maxsize=200_000)(fold)
 
 
 class FoldingFilter(Filter):
-    """Whoosh filter folding token text with `fold`, remembering the unfolded word for stemming."""
+    """Whoosh filter folding token text with `fold`, remembering the unfolded word for stemming
+    (the analyzers of indexes built before `FoldedWordsTokenizer` name it)."""
 
     def __call__(self, tokens):
         for t in tokens:
             t.unfolded = t.text
-            t.text = fold(t.text)
+            t.text = fold_word(t.text)
             yield t
 
 
@@ -70,25 +78,77 @@ def pair_term(first: str, second: str) -> str:
     return f"{first} {second}"
 
 
-def _tokenizer() -> RegexTokenizer:
-    return RegexTokenizer(WORD_PATTERN)
+class FoldedWordsTokenizer(Tokenizer):
+    """Whoosh tokenizer of the words of a text (`archive.text.WORD_PATTERN`), folded, each
+    remembering its unfolded form for stemming: what the regular-expression tokenizer and
+    `FoldingFilter` give. The words of the last text each thread read are kept, since a
+    passage's text is analysed for three fields in a row (folded, word pairs, stemmed)."""
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.unfolded = value
+            t.text = fold_word(value)
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        for pos, (word, folded, start, end) in enumerate(words_of(value)):
+            t.text, t.unfolded, t.boost, t.stopped = folded, word, 1.0, False
+            if keeporiginal:
+                t.original = word
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
+
+
+_last = threading.local()
+
+
+def words_of(text: str) -> list[tuple[str, str, int, int]]:
+    """(word as written, folded, start, end) of each word of the text; the last text's kept
+    (an empty one, such as a passage's stemmed fields of other languages, leaves it)."""
+    if not text:
+        return []
+    if getattr(_last, "text", None) != text:
+        _last.words = [(word, fold_word(word), start, end) for start, end, word in words_at(text)]
+        _last.text = text
+    return _last.words
 
 
 def folded_analyzer() -> CompositeAnalyzer:
     """Analyzer for the all-languages field: words lower-cased and folded, no stemming or stops."""
-    return CompositeAnalyzer(_tokenizer(), FoldingFilter())
+    return CompositeAnalyzer(FoldedWordsTokenizer())
 
 
 def stemming_analyzer(code: str) -> CompositeAnalyzer:
     """Analyzer for the stemmed field of language `code` (one of `SNOWBALL_ALGORITHMS`)."""
-    return CompositeAnalyzer(
-        _tokenizer(), FoldingFilter(), SnowballFilter(SNOWBALL_ALGORITHMS[code])
-    )
+    return CompositeAnalyzer(FoldedWordsTokenizer(), SnowballFilter(SNOWBALL_ALGORITHMS[code]))
 
 
 def pairs_analyzer() -> CompositeAnalyzer:
     """Analyzer for the word-pair field: each two neighbouring folded words, as one term."""
-    return CompositeAnalyzer(_tokenizer(), FoldingFilter(), PairFilter())
+    return CompositeAnalyzer(FoldedWordsTokenizer(), PairFilter())
 
 
 FOLDED_ANALYZER = folded_analyzer()

@@ -3,9 +3,10 @@
 Whoosh analyses and encodes every posting in Python, so one process builds a few hundred
 passages a second whatever else is done. A full build is therefore shared out: this process
 reads and prepares the passages (the caller's batches), they go in turn to child processes,
-each child writes its share as one segment of the new index, and the segments are listed
-together in the index's table of contents (as Whoosh's own multi-process writer does with
-`multisegment=True`), without a final merge.
+each child writes its share as segments of the new index (`bulkwrite`; one, unless its share
+outgrows the memory it may use), and the segments are listed together in the index's table of
+contents (as Whoosh's own multi-process writer does with `multisegment=True`), without a final
+merge.
 """
 
 import multiprocessing
@@ -18,64 +19,53 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from whoosh.index import TOC, create_in, open_dir
-from whoosh.util.numeric import byte_to_length
-from whoosh.writing import SegmentWriter
 
+from search.engine.whoosh.bulkwrite import BYTES_PER_POSTING, BulkSegmentWriter
 from search.engine.whoosh.codec import CODEC
-from search.engine.whoosh.postings import length_bytes
 
 # Below this many passages a second process costs more than it saves.
 MIN_PER_PROCESS = 2_000
 MAX_PROCESSES = 4
-# The posting pool of each build process: below ~2 GB Whoosh spills sorted runs to disk through
-# pickle, which cost a third of the rebuild time at 10k passages (317 → 476 passages/s). The
-# pools live in the processes that rebuild (forked by the index worker or the command), never
-# in web workers.
+# The memory each build process gathers postings in before it writes them out as a segment and
+# begins the next. It lives in the processes that rebuild (forked by the index worker or the
+# command), never in web workers.
 WRITER_MB = int(os.environ.get("ARCHIVE_REBUILD_WRITER_MB", "2048"))
-LENGTH_OF_BYTE = [None] + [byte_to_length(b) for b in range(1, 256)]
 
 
 def default_processes() -> int:
     return max(1, min(MAX_PROCESSES, os.cpu_count() or 1))
 
 
-class PreloadedLengths:
-    """A segment's field lengths, read once per field. Whoosh looks up the length of the
-    document of every posting it writes, checking that the column file exists each time."""
-
-    def __init__(self, reader):
-        self.reader = reader
-        self.lengths: dict[str, list] = {}
-
-    def doc_field_length(self, docnum, fieldname, default=0):
-        found = self.lengths.get(fieldname)
-        if found is None:
-            found = self.lengths[fieldname] = self._read(fieldname, default)
-        return found[docnum]
-
-    def _read(self, fieldname, default) -> list:
-        count = self.reader.doc_count_all()
-        found = length_bytes(self.reader, fieldname, count)
-        if found is None:
-            return [default] * count
-        # As Whoosh's reader answers: no length (None) for a document without the field.
-        return [LENGTH_OF_BYTE[b] for b in found.tolist()]
-
-    def close(self):
-        self.reader.close()
-
-
-class BulkSegmentWriter(SegmentWriter):
-    """A segment writer for full builds (lengths read once per field while writing postings)."""
-
-    def per_document_reader(self):
-        return PreloadedLengths(super().per_document_reader())
-
-
 def segment_writer(path: str, limitmb: int) -> BulkSegmentWriter:
     return BulkSegmentWriter(
-        open_dir(path), _lk=False, limitmb=limitmb, compound=False, codec=CODEC
+        open_dir(path),
+        _lk=False,
+        compound=False,
+        codec=CODEC,
+        max_postings=limitmb * 1024 * 1024 // BYTES_PER_POSTING,
     )
+
+
+def write_segments(path: str, limitmb: int, docs: Iterable[dict], done=None) -> list:
+    """The documents written as segments of the index at `path`, a new one begun whenever the
+    last is full; the Whoosh segments. `done(n)` hears of every n documents added."""
+    segments, writer = [], None
+    try:
+        for doc in docs:
+            if writer is None:
+                writer = segment_writer(path, limitmb)
+            writer.add_document(**doc)
+            if writer.full():
+                segments.append(finish(writer))
+                writer = None
+        if writer is not None:
+            segments.append(finish(writer))
+            writer = None
+    except BaseException:
+        if writer is not None:
+            writer.cancel()
+        raise
+    return segments
 
 
 def finish(writer):
@@ -101,42 +91,42 @@ def build(
     if processes > 1:
         segments, done = _build_in_processes(path, batches, total, processes, limitmb, progress)
     else:
-        writer, done = segment_writer(str(path), limitmb), 0
-        try:
-            for docs in batches:
-                for doc in docs:
-                    writer.add_document(**doc)
-                done += len(docs)
+        counted = {"done": 0}
+
+        def docs():
+            for batch in batches:
+                yield from batch
+                counted["done"] += len(batch)
                 if progress:
-                    progress(done, total)
-        except BaseException:
-            writer.cancel()
-            raise
-        segments = [finish(writer)] if done else []
+                    progress(counted["done"], total)
+
+        segments = write_segments(str(path), limitmb, docs())
+        done = counted["done"]
     TOC(schema, segments, 1).write(open_dir(str(path)).storage, "MAIN")
     shutil.rmtree(path / "MAIN.tmp", ignore_errors=True)
     return done
 
 
 def _write_in_child(path: str, limitmb: int, inbox, outbox) -> None:
-    """A build process: writes the batches it is given into one segment, then sends it back."""
+    """A build process: writes the batches it is given into segments, then sends them back."""
     # Not the index worker's handlers, which only note a stop: a stopped rebuild ends here and
     # the parent gives the whole rebuild up (it stays queued).
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, signal.SIG_DFL)
+
+    def docs():
+        while (batch := inbox.get()) is not None:
+            yield from batch
+
     try:
-        writer = segment_writer(path, limitmb)
-        while (docs := inbox.get()) is not None:
-            for doc in docs:
-                writer.add_document(**doc)
-        outbox.put(("segment", finish(writer)))
+        outbox.put(("segments", write_segments(path, limitmb, docs())))
     except BaseException:
         outbox.put(("error", traceback.format_exc()))
 
 
 def _build_in_processes(path, batches, total, processes, limitmb, progress):
     """This process reads and prepares the passages and hands batches out in turn; each child
-    analyses and writes its share (four fifths of the work) into a segment of its own. The
+    analyses and writes its share (four fifths of the work) into segments of its own. The
     children never touch the database, so this works inside a transaction and on SQLite in
     memory alike."""
     context = multiprocessing.get_context("fork")
@@ -162,7 +152,7 @@ def _build_in_processes(path, batches, total, processes, limitmb, progress):
             kind, value = _receive(outbox, children)
             if kind == "error":
                 raise BuildError(f"A build process failed:\n{value}")
-            segments.append(value)
+            segments.extend(value)
         return segments, done
     finally:
         for child in children:
