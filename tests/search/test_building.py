@@ -212,8 +212,8 @@ def test_a_build_that_outgrows_its_memory_writes_more_segments(tmp_path, monkeyp
         be.setup()
     ids = list(Passage.objects.published().values_list("pk", flat=True))
     docs = [be.document(entry) for batch in prepared_batches(ids, 50) for entry in batch]
-    # A tenth of the seed corpus's postings per segment.
-    monkeypatch.setattr(bulkwrite, "BYTES_PER_POSTING", 1024 * 1024 * 10 // 4_000)
+    # 4,000 postings to a megabyte: about a tenth of the seed corpus's postings per segment.
+    monkeypatch.setattr(bulkwrite, "BYTES_PER_POSTING", 1024 * 1024 // 4_000)
     (tmp_path / "small").mkdir()
     building.build(tmp_path / "small", be.schema, [docs], total=len(docs), processes=1, limitmb=1)
     segments, results = found(tmp_path / "small")
