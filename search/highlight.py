@@ -35,6 +35,13 @@ class Marks:
     def __bool__(self) -> bool:
         return bool(self.words or self.runs or self.phrases)
 
+    def key(self) -> tuple:
+        """The marks as a hashable value, worked out once (marks are complete when used)."""
+        if "_key" not in self.__dict__:
+            runs = frozenset(self.runs.items())
+            self.__dict__["_key"] = (frozenset(self.words), runs, frozenset(self.phrases))
+        return self.__dict__["_key"]
+
     def prepared(self, kept: int) -> tuple[set[str], set[str]]:
         """The first letters (`kept` of them) of the forms a word must have to be marked alone
         or to begin a run, and the forms that begin a run or a phrase: worked out once for all

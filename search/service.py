@@ -138,7 +138,7 @@ def make_hit(result: IndexHit, marks: Marks, absolute) -> tuple[Hit, set[str]]:
     """The hit as shown, and the names of concepts (labels) found in it."""
     slug, n = result.slug, result.n
     url = absolute(reverse("archive:passage", kwargs={"slug": slug, "n": n}))
-    spans, names = found(result.text, marks, result.language)
+    highlight, snippet, names = marked(result.text, result.language, marks)
     hit = Hit(
         ref=result.ref,
         url=url,
@@ -146,8 +146,8 @@ def make_hit(result: IndexHit, marks: Marks, absolute) -> tuple[Hit, set[str]]:
         language=result.language,
         section=result.section,
         text=result.text,
-        highlight=mark(result.text, spans),
-        snippet=mark(result.text, spans, max_chars=SNIPPET_CHARS),
+        highlight=highlight,
+        snippet=snippet,
         score=round(result.score, 4) if isinstance(result.score, float) else 0.0,
         document={
             "slug": slug,
@@ -157,6 +157,33 @@ def make_hit(result: IndexHit, marks: Marks, absolute) -> tuple[Hit, set[str]]:
         },
     )
     return hit, names
+
+
+class Marked:
+    """A passage text as marked for a query's marks, kept for the latest `size` (text, marks):
+    marking is a matter of the text and the query alone, so it outlives the index generation
+    (an edit makes most searches new, not most texts they find)."""
+
+    def __init__(self, size: int = 4096):
+        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+
+    def __call__(self, text: str, language: str, marks: Marks) -> tuple[str, str, frozenset]:
+        """(the text marked, its snippet marked, the names of the runs found in it)."""
+        key = (marks.key(), language, text)
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        spans, names = found(text, marks, language)
+        shown = (mark(text, spans), mark(text, spans, max_chars=SNIPPET_CHARS), frozenset(names))
+        with self.lock:
+            self.entries[key] = shown
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return shown
+
+
+marked = Marked()
 
 
 def notes_shown(hits: list[Hit], results: list[IndexHit], marks: Marks) -> None:

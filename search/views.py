@@ -71,21 +71,24 @@ def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
     title (a copy: the outcome itself may be shared through the result cache)."""
     slugs = [row["value"] for row in outcome.facets.get("document", [])]
     languages = dict(Document.objects.filter(slug__in=slugs).values_list("slug", "language"))
+
+    def link(facet: str, value: str) -> str:
+        # A bar of the histogram sets a range; any other row switches its value.
+        if facet == "year":
+            return year_range_link(request.GET, value)
+        return toggled(request.GET, facet, value)
+
     facets = {
         facet: [
             {
                 **row,
-                "toggle": toggled(request.GET, facet, row["value"]),
+                "toggle": link(facet, row["value"]),
                 "lang": languages.get(row["value"]) if facet == "document" else None,
             }
             for row in rows
         ]
         for facet, rows in outcome.facets.items()
     }
-    facets["year"] = [
-        {**row, "toggle": year_range_link(request.GET, row["value"])}
-        for row in facets.get("year", [])
-    ]
     return dataclasses.replace(outcome, facets=facets)
 
 

@@ -366,3 +366,20 @@ def test_in_production_without_a_proxy_a_claimed_https_is_still_redirected(tmp_p
         status, headers, _ = fetch(base + "/documents/", claim)
     assert status == 301
     assert headers["Location"] == "https://archive.example.org/documents/"
+
+
+def test_gunicorn_workers_start_with_the_archive_imported():
+    assert gunicorn_config()["preload_app"] is True
+    # What the master has imported once it is ready, before any worker is forked.
+    script = (
+        "import runpy, sys, django; django.setup(); "
+        "runpy.run_path('config/gunicorn.conf.py')['when_ready'](None); "
+        "print(sorted({'search.views', 'api.search', 'search.engine.whoosh.backend'} "
+        "- set(sys.modules)))"
+    )
+    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -141,3 +141,10 @@ def test_rebuild_keeps_searches_complete_and_takes_in_edits_made_meanwhile(
     assert hits(client, "the OR je OR și") == total
     assert hits(client, "Yttriumgate") == 1
     assert compare().total == 0
+
+
+def test_the_index_worker_looks_at_an_empty_queue_ten_times_a_second():
+    from search.management.commands.index_worker import Command
+
+    # What an edit waits, at most, before the worker takes it up.
+    assert Command().create_parser("manage.py", "index_worker").parse_args([]).interval == 0.1

@@ -60,3 +60,20 @@ def test_also_searched_is_shown_only_with_something_in_it(client, query):
     html = page(client, q=query)
     shown = re.search(r'<p class="expansions">(.*?)</p>', html, re.S)
     assert shown is None or 'class="expansion"' in shown.group(1)
+
+
+def test_each_facet_row_gets_one_link_built(client, monkeypatch):
+    from search import views
+
+    built = []
+    for name in ("toggled", "year_range_link"):
+        original = getattr(views, name)
+        monkeypatch.setattr(
+            views, name, lambda *args, _f=original: built.append(args[1:]) or _f(*args)
+        )
+    response = client.get("/search/", {"q": "Molotov"})
+    facets = response.context["outcome"].facets
+    rows = sum(len(rows) for rows in facets.values())
+    # A histogram bar links to a range only: no switch is built for it and dropped.
+    assert len(built) == rows
+    assert all(row["toggle"].startswith("?") for rows in facets.values() for row in rows)

@@ -13,6 +13,7 @@ import os
 import shutil
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SearchBackendError
 from whoosh import query as wq
+from whoosh.codec.base import Automata
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.idsets import DocIdSet
@@ -32,13 +34,16 @@ from search.engine.whoosh.codec import CODEC
 from search.engine.whoosh.compile import PAIRED_FIELD, PAIRS_FIELD, compile_plan
 from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
 from search.engine.whoosh.facets import FacetArrays
-from search.engine.whoosh.postings import IndexArrays, segment_readers
+from search.engine.whoosh.merging import merge_by_tiers
+from search.engine.whoosh.postings import SEGMENTS, IndexArrays, segment_readers
 from search.engine.whoosh.swap import fresh_folder, swap_in
 from search.facets import BY_FIELD, INDEX_FIELDS
 from search.search_indexes import STEMMED_FIELDS
 
 # How many queries' matches a generation keeps (a few MB each at 100 000 passages).
 EVALUATED_KEPT = 4
+# How many words' close words each segment remembers (for "Did you mean …?").
+CLOSEST_KEPT = 1000
 # The language of each stemmed field ("text_ro": "ro").
 STEMMED_LANGUAGE = {field: code for code, field in STEMMED_FIELDS.items()}
 
@@ -126,6 +131,31 @@ class GenerationState:
         return [(int(ids[i]), float(scores[i])) for i in order]
 
 
+@lru_cache(maxsize=256)
+def two_edits_automaton(word: str):
+    """The automaton of the words within two edits of `word` with its first letter: built once
+    for every segment (Whoosh builds it again for each)."""
+    return Automata.levenshtein_dfa(word, 2, 1)
+
+
+def within_two_edits(leaf, field: str, word: str) -> frozenset[str]:
+    """The segment's words within two edits of `word` with its first letter, remembered for
+    the last `CLOSEST_KEPT` words asked of the segment."""
+    kept = SEGMENTS.get(leaf, "closest", lambda _: OrderedDict())
+    key = (field, word)
+    with SEGMENTS.lock:
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+    cursor = leaf.cursor(leaf.schema[field].spelling_fieldname(field))
+    words = frozenset(Automata.find_matches(two_edits_automaton(word), cursor))
+    with SEGMENTS.lock:
+        kept[key] = words
+        while len(kept) > CLOSEST_KEPT:
+            kept.popitem(last=False)
+    return words
+
+
 class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
     """Whoosh backend for the archive's passage index (see module docstring)."""
 
@@ -173,7 +203,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=merge_by_tiers)
 
     def rebuild(self, batches, *, total, processes=None, progress=None) -> int:
         """A complete index in a new folder beside the live one (`building`, in several
@@ -398,10 +428,13 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
 
     def closest_words(self, field: str, word: str) -> dict[str, int]:
         """Each segment's word list is walked with its own automaton: Whoosh's suggest() on an
-        index of several segments compares the word with every term instead."""
+        index of several segments compares the word with every term instead. A segment's
+        words never change, so what its walk found is kept with the segment (`SEGMENTS`):
+        after an edit only the new small segment is walked."""
         reader = self.searcher().reader()
-        leaves = [leaf for leaf, _ in segment_readers(reader)]
-        found = {w for leaf in leaves for w in leaf.terms_within(field, word, 2, prefix=1)}
+        found = set()
+        for leaf, _ in segment_readers(reader):
+            found |= within_two_edits(leaf, field, word)
         found.discard(word)
         return {w: reader.frequency(field, w) for w in found}
 

@@ -8,6 +8,7 @@ and deleted documents are left out, as Whoosh's own reader does.
 """
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import accumulate
 from pickle import loads
@@ -79,9 +80,52 @@ class SegmentCache:
             for key in list(self.entries):
                 if key not in current:
                     del self.entries[key]
+        TERMS.keep_only(current)
 
 
 SEGMENTS = SegmentCache()
+
+
+class TermCache:
+    """Terms' postings as read from each segment, the most recently used up to `budget` bytes
+    in all: after an edit, a query's terms are read from the new segment only."""
+
+    def __init__(self, budget: int = 32 * 2**20):
+        self.budget, self.held = budget, 0
+        self.entries: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def weight(found) -> int:
+        if found is None:
+            return 64
+        values = sum(len(v) for v in found.values) if found.values else 0
+        return 64 + found.ids.nbytes + found.weights.nbytes + values
+
+    def get(self, leaf, term: tuple, read):
+        """`read(leaf, *term)`, remembered for the leaf's segment."""
+        key = (SegmentCache.key(leaf), term)
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        found = read(leaf, *term)
+        with self.lock:
+            if key not in self.entries:
+                self.entries[key] = found
+                self.held += self.weight(found)
+            while self.held > self.budget and len(self.entries) > 1:
+                _, dropped = self.entries.popitem(last=False)
+                self.held -= self.weight(dropped)
+        return found
+
+    def keep_only(self, segments: set) -> None:
+        with self.lock:
+            for key in [key for key in self.entries if key[0] not in segments]:
+                self.held -= self.weight(self.entries.pop(key))
+
+
+TERMS = TermCache()
 
 
 def segment_readers(reader) -> list[tuple]:
@@ -124,15 +168,13 @@ class IndexArrays:
         """Every live document holding the term, with the term's weight there."""
         ids, weights, values = [], [], []
         for leaf, offset in self.leaves:
-            if (fieldname, btext) not in leaf:
+            found = TERMS.get(leaf, (fieldname, btext, with_values), self._segment_term)
+            if found is None:
                 continue
-            for block_ids, block_weights, block_values in self._blocks(
-                leaf, fieldname, btext, with_values=with_values
-            ):
-                ids.append(block_ids + offset)
-                weights.append(block_weights)
-                if with_values:
-                    values.extend(block_values)
+            ids.append(found.ids + offset)
+            weights.append(found.weights)
+            if with_values:
+                values.extend(found.values)
         if not ids:
             return Postings(EMPTY_IDS, EMPTY_FLOATS, [] if with_values else None)
         found = Postings(
@@ -145,6 +187,25 @@ class IndexArrays:
                 kept_values = [v for v, k in zip(values, keep.tolist(), strict=True) if k]
             found = Postings(found.ids[keep], found.weights[keep], kept_values)
         return found
+
+    def _segment_term(self, leaf, fieldname, btext, with_values) -> Postings | None:
+        """A term's postings in one segment (its own numbers, deleted documents included);
+        None if the segment lacks the term."""
+        if (fieldname, btext) not in leaf:
+            return None
+        ids, weights, values = [], [], []
+        for block_ids, block_weights, block_values in self._blocks(
+            leaf, fieldname, btext, with_values=with_values
+        ):
+            ids.append(block_ids)
+            weights.append(block_weights)
+            if with_values:
+                values.extend(block_values)
+        return Postings(
+            np.concatenate(ids) if ids else EMPTY_IDS,
+            np.concatenate(weights) if weights else EMPTY_FLOATS,
+            values if with_values else None,
+        )
 
     def _blocks(self, leaf, fieldname, btext, *, with_values=False):
         """(ids, weights, values) of each block of a term's postings in one segment."""

@@ -23,8 +23,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Drain the queue and stop.")
+        # An edit waits for the next look before it is applied: a look costs a query or two,
+        # and ten a second keep an edit searchable within a second under load.
         parser.add_argument(
-            "--interval", type=float, default=0.5, help="Seconds between looks at an empty queue."
+            "--interval", type=float, default=0.1, help="Seconds between looks at an empty queue."
         )
 
     def handle(self, *args, once, interval, verbosity, **options):

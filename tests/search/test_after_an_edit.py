@@ -1,0 +1,120 @@
+"""What a search keeps from one index generation to the next: only what an edit cannot
+change, and every edit is still found."""
+
+import pytest
+from haystack import connections
+from whoosh.reading import SegmentReader
+
+from archive.models import Passage
+from search import plan
+from search.engine import engine
+from tests.conftest import SLUGS
+
+pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
+
+
+def edit(passage, words: str) -> None:
+    passage.text += " " + words
+    entry = connections["default"].get_unified_index().get_index(Passage).full_prepare(passage)
+    engine().apply([entry], [])
+
+
+@pytest.fixture
+def walks(monkeypatch):
+    """The segments whose word lists a search walked, by number of documents."""
+    walked = []
+    original = SegmentReader.cursor
+
+    def counting(self, *args, **kwargs):
+        walked.append(self.doc_count_all())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SegmentReader, "cursor", counting)
+    return walked
+
+
+def test_close_words_of_an_unchanged_segment_are_not_looked_up_again(private_index, walks):
+    assert "molotov" in engine().closest_words("text", "molotv")
+    assert len(walks) == 1
+    walked = len(walks)
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=1)
+    edit(passage, "Molotva")
+    close = engine().closest_words("text", "molotv")
+    # The edit's word is offered; only the edit's new segment was walked for it.
+    assert {"molotov", "molotva"} <= set(close)
+    assert walks[walked:] == [1]
+
+
+def test_the_automaton_of_close_words_is_built_once_for_every_segment(private_index, monkeypatch):
+    from whoosh.codec.base import Automata
+
+    built = []
+    original = Automata.levenshtein_dfa
+    monkeypatch.setattr(
+        Automata,
+        "levenshtein_dfa",
+        staticmethod(lambda *args: built.append(args) or original(*args)),
+    )
+    edit(Passage.objects.get(document__slug=SLUGS["003"], n=1), "Ribentropq")
+    close = engine().closest_words("text", "ribentrop")
+    assert {"ribbentrop", "ribentropq"} <= set(close)
+    assert len(built) == 1
+
+
+def test_texts_found_again_after_an_edit_are_not_marked_again(private_index, client, monkeypatch):
+    from search import service
+
+    first = client.get("/api/search/", {"q": "Molotov pakt"}).json()
+    unrelated = Passage.objects.exclude(text__icontains="molotov").first()
+    edit(unrelated, "Nevažno")
+    calls = []
+    original = service.found
+    monkeypatch.setattr(service, "found", lambda *args: calls.append(args) or original(*args))
+    again = client.get("/api/search/", {"q": "Molotov pakt"}).json()
+    assert [(h["ref"], h["highlight"], h["snippet"]) for h in again["results"]] == [
+        (h["ref"], h["highlight"], h["snippet"]) for h in first["results"]
+    ]
+    assert "<mark>" in again["results"][0]["highlight"]
+    assert calls == []
+
+
+def test_edits_are_merged_a_tier_at_a_time_and_stay_found(private_index):
+    from search.engine.whoosh.merging import PER_TIER
+
+    def sizes():
+        return sorted(s.doc_count_all() for s in engine().index.refresh()._segments())
+
+    before = sizes()
+    passages = list(Passage.objects.order_by("pk")[: PER_TIER + 1])
+    for n, passage in enumerate(passages):
+        edit(passage, f"Tierword{chr(97 + n)}qz")
+        if n == PER_TIER - 1:
+            # A tier not yet full: every edit's segment stays as it was written.
+            assert sizes() == sorted([1] * PER_TIER + before)
+    # The next commit merges the full tier into its own segment; the built index is untouched.
+    assert sizes() == sorted([PER_TIER + 1, *before])
+    for n in range(PER_TIER + 1):
+        found = engine().run(plan.Term("text", f"tierword{chr(97 + n)}qz"), end=5)
+        assert found.total == 1
+
+
+def test_a_term_is_read_again_only_from_the_segment_an_edit_added(private_index, monkeypatch):
+    from search.engine.whoosh.postings import IndexArrays
+
+    read = []
+    original = IndexArrays._blocks
+
+    def counting(self, leaf, *args, **kwargs):
+        read.append(leaf.doc_count_all())
+        return original(self, leaf, *args, **kwargs)
+
+    monkeypatch.setattr(IndexArrays, "_blocks", counting)
+    before = engine().run(plan.Term("text", "molotov"), end=100)
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=1)
+    edit(passage, "Molotov")
+    read.clear()
+    after = engine().run(plan.Term("text", "molotov"), end=100)
+    # The new segment's own postings (of the term and of its facet values), none of the others.
+    assert set(read) == {1}
+    assert passage.pk in {hit.pk for hit in after.hits}
+    assert after.total == before.total + (passage.pk not in {hit.pk for hit in before.hits})
