@@ -136,9 +136,13 @@ def _stemmer(algorithm: str):
 def index_forms(algorithm: str, word: str) -> tuple[str, ...]:
     """Terms indexed for `word`: the folded stem of the word and the stem of the folded word."""
     stem = _stemmer(algorithm).stemWord
-    with_marks = fold(stem(normalise(word)))
+    written, folded = normalise(word), fold(word)
+    with_marks = fold(stem(written))
+    if folded == written:
+        # A word without diacritics is its own folded form: one stem.
+        return (with_marks,)
     # Stems can gain letters ("medjunarodni" → "međunarodn" in Serbian): fold them again.
-    without_marks = fold(stem(fold(word)))
+    without_marks = fold(stem(folded))
     return (with_marks,) if with_marks == without_marks else (with_marks, without_marks)
 
 
