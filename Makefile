@@ -93,7 +93,13 @@ test: install node browser messages lint
 
 # The database-facing tests again, on PostgreSQL: bin/with-postgres starts a throwaway server on
 # 127.0.0.1 and removes it afterwards; where none can start, it says why and the leg is skipped.
-PG_TESTS := tests/archive tests/annotations tests/search tests/test_postgres.py
+# Of the search tests, those whose searches, edits and queue go through the database; the ones
+# of the index's own workings (analysis, query building, highlighting, the build, the
+# evaluation) read the database as any test does and run on PostgreSQL in make test-reliability.
+PG_SEARCH_TESTS := $(addprefix tests/search/,test_queue.py test_index_updates.py test_search.py \
+	test_search_page.py test_exports.py test_reader_search.py test_facets.py test_year_range.py \
+	test_engine.py test_ranking.py)
+PG_TESTS := tests/archive tests/annotations $(PG_SEARCH_TESTS) tests/test_postgres.py
 
 test-postgres: install
 	bash bin/with-postgres $(BIN)/python -m pytest -m "not browser" -p no:playwright $(PG_TESTS) -q
@@ -123,6 +129,7 @@ endif
 # against Whoosh's matchers on 10 000 passages); make test runs the fast ones.
 test-reliability: install node browser messages
 	$(BIN)/python -m pytest -m "reliability or slow"
+	bash bin/with-postgres $(BIN)/python -m pytest -m "not browser" -p no:playwright tests/search -q
 
 LOAD_SECONDS ?= 60
 LOAD_USERS ?= 8
