@@ -132,24 +132,25 @@ def _stemmer(algorithm: str):
     return stemmers[algorithm]
 
 
-@lru_cache(maxsize=400_000)
-def index_forms(algorithm: str, word: str) -> tuple[str, ...]:
-    """Terms indexed for `word`: the folded stem of the word and the stem of the folded word."""
-    stem = _stemmer(algorithm).stemWord
-    written, folded = normalise(word), fold(word)
-    with_marks = fold(stem(written))
-    if folded == written:
-        # A word without diacritics is its own folded form: one stem.
-        return (with_marks,)
-    # Stems can gain letters ("medjunarodni" → "međunarodn" in Serbian): fold them again.
-    without_marks = fold(stem(folded))
-    return (with_marks,) if with_marks == without_marks else (with_marks, without_marks)
-
-
 @lru_cache(maxsize=100_000)
 def query_form(algorithm: str, word: str) -> str:
     """Term searched for query `word`: its folded stem, one of the `index_forms` of its matches."""
     return fold(_stemmer(algorithm).stemWord(normalise(word)))
+
+
+@lru_cache(maxsize=400_000)
+def index_forms(algorithm: str, word: str) -> tuple[str, ...]:
+    """Terms indexed for `word`: the folded stem of the word and the stem of the folded word."""
+    written, folded = normalise(word), fold(word)
+    # The folded stem of the word as written is its query form (tagging and queries ask for
+    # it too, so it is often known already).
+    with_marks = query_form(algorithm, word)
+    if folded == written:
+        # A word without diacritics is its own folded form: one stem.
+        return (with_marks,)
+    # Stems can gain letters ("medjunarodni" → "međunarodn" in Serbian): fold them again.
+    without_marks = fold(_stemmer(algorithm).stemWord(folded))
+    return (with_marks,) if with_marks == without_marks else (with_marks, without_marks)
 
 
 _WORDS = re.compile(WORD_PATTERN)
