@@ -76,6 +76,11 @@ def fold(text: str) -> str:
     return text if text.isascii() else text.translate(_FOLD)
 
 
+# One word folded, remembered: words repeat (a corpus has a few thousand distinct words for
+# every million it holds), and the index build and highlighting fold every word they meet.
+fold_word = lru_cache(maxsize=200_000)(fold)
+
+
 @lru_cache(maxsize=1)
 def _folded_variants() -> dict[str, str]:
     """Each one-character fold (a letter, "-", "'") with every character that folds to it, in

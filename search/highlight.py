@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 
-from archive.text import SNOWBALL_ALGORITHMS, base_language, fold, index_forms, words_at
+from archive.text import SNOWBALL_ALGORITHMS, base_language, fold_word, index_forms, words_at
 
 ELLIPSIS = "…"
 # How many first letters of a word its stems keep, per Snowball algorithm.
@@ -71,7 +71,7 @@ def found(text: str, marks: Marks | set[str], code: str):
     heads, firsts = marks.prepared(kept)
     wanted = marks.words
     words = words_at(text)
-    folded = [fold(word) for _, _, word in words]
+    folded = [fold_word(word) for _, _, word in words]
     every: dict[int, tuple[str, ...]] = {}
 
     def forms_of(i: int) -> tuple[str, ...]:

@@ -3,22 +3,17 @@ splitting, Snowball stems): one map from language code to analyzer, with a fallb
 produce `archive.text.terms`, which is what the code above the engine seam uses."""
 
 import threading
-from functools import lru_cache
 
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
 from archive.text import (
     SNOWBALL_ALGORITHMS,
     base_language,
-    fold,
+    fold_word,
     index_forms,
     query_form,
     words_at,
 )
-
-# Words repeat: a build folds each of a passage's words for three fields, and a corpus has a few
-# thousand distinct words for every million it holds.
-fold_word = lru_cache(maxsize=200_000)(fold)
 
 
 class FoldingFilter(Filter):

@@ -93,19 +93,7 @@ class BulkSegmentWriter(SegmentWriter):
                 field = schema[fieldname]
                 length = 0
                 if field.indexed:
-                    terms = self.terms.setdefault(fieldname, {})
-                    scorable = field.scorable
-                    for btext, freq, weight, vbytes in field.index(value):
-                        if scorable:
-                            length += freq
-                        postings = terms.get(btext)
-                        if postings is None:
-                            postings = terms[btext] = TermPostings()
-                        postings.ids.append(docnum)
-                        postings.weights.append(weight)
-                        if vbytes:
-                            postings.values.append(vbytes)
-                        self.postings += 1
+                    length = self._gather(fieldname, field, value, docnum)
                 perdoc.add_field(fieldname, field, value if field.stored else None, length)
                 if field.column_type:
                     perdoc.add_column_value(
@@ -117,6 +105,23 @@ class BulkSegmentWriter(SegmentWriter):
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _gather(self, fieldname, field, value, docnum) -> int:
+        """The field's postings for one document added to its terms; the field's length."""
+        terms = self.terms.setdefault(fieldname, {})
+        length = count = 0
+        for btext, freq, weight, vbytes in field.index(value):
+            length += freq
+            count += 1
+            postings = terms.get(btext)
+            if postings is None:
+                postings = terms[btext] = TermPostings()
+            postings.ids.append(docnum)
+            postings.weights.append(weight)
+            if vbytes:
+                postings.values.append(vbytes)
+        self.postings += count
+        return length if field.scorable else 0
 
     def _flush_segment(self):
         self.perdocwriter.close()
