@@ -204,6 +204,24 @@ def test_the_build_writes_what_whoosh_writes(tmp_path):
     assert [k for k in ours if ours[k] != theirs[k]] == []
 
 
+def test_a_batch_of_passages_is_prepared_in_three_queries_with_its_concepts(
+    django_assert_num_queries,
+):
+    from archive.models import PassageConcept
+
+    tagged = list(Passage.objects.published().filter(concept_tags__isnull=False).distinct()[:40])
+    rejected = PassageConcept.objects.filter(passage=tagged[0]).first()
+    rejected.rejected = True
+    rejected.save()
+    expected = {p.pk: p.concept_slugs() for p in tagged}
+    assert rejected.concept.slug not in expected[tagged[0].pk]
+    # The passages with their documents, their concepts as plain values, their notes.
+    with django_assert_num_queries(3):
+        entries = next(prepared_batches([p.pk for p in tagged], 40))
+    assert {int(e["django_id"]): e["concepts"] for e in entries} == expected
+    assert sum(len(slugs) for slugs in expected.values()) > len(tagged)
+
+
 def test_a_build_that_outgrows_its_memory_writes_more_segments(tmp_path, monkeypatch):
     from search.engine.whoosh import bulkwrite
 
