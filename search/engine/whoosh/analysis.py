@@ -3,6 +3,8 @@ splitting, Snowball stems): one map from language code to analyzer, with a fallb
 produce `archive.text.terms`, which is what the code above the engine seam uses."""
 
 import threading
+from functools import partial
+from itertools import pairwise
 
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
@@ -129,6 +131,45 @@ def words_of(text: str) -> list[tuple[str, str, int, int]]:
         _last.words = [(word, fold_word(word), start, end) for start, end, word in words_at(text)]
         _last.text = text
     return _last.words
+
+
+def index_terms_of(analyzer):
+    """For an analyzer made here, a function giving the terms it gives a text at indexing, in
+    the order of its tokens, without Whoosh's token objects (a build indexes millions of words);
+    None for any other analyzer."""
+    items = getattr(analyzer, "items", ())
+    if not items or type(items[0]) is not FoldedWordsTokenizer:
+        return None
+    if len(items) == 1:
+        return folded_words
+    if len(items) == 2 and type(items[1]) is PairFilter:
+        return word_pairs
+    if len(items) == 2 and type(items[1]) is SnowballFilter:
+        return partial(stemmed_words, items[1].algorithm)
+    return None
+
+
+def positions_in_order(analyzer) -> bool:
+    """Whether the analyzer's tokens stand at positions 0, 1, 2, … in the order its
+    `index_terms_of` gives them (the word split alone: filters move or share positions)."""
+    items = getattr(analyzer, "items", ())
+    return len(items) == 1 and type(items[0]) is FoldedWordsTokenizer
+
+
+def folded_words(text: str) -> list[str]:
+    """The folded words of a text, as `FoldedWordsTokenizer` gives them."""
+    return [folded for _, folded, _, _ in words_of(text)]
+
+
+def word_pairs(text: str) -> list[str]:
+    """The word-pair terms of a text, as `PairFilter` gives them."""
+    folded = folded_words(text)
+    return [pair_term(first, second) for first, second in pairwise(folded)]
+
+
+def stemmed_words(algorithm: str, text: str) -> list[str]:
+    """The index forms of a text's words, as `SnowballFilter` gives them at indexing."""
+    return [form for word, _, _, _ in words_of(text) for form in index_forms(algorithm, word)]
 
 
 def folded_analyzer() -> CompositeAnalyzer:

@@ -10,10 +10,16 @@ Whoosh's writer writes).
 """
 
 from array import array
+from collections import Counter
+from itertools import pairwise
+from pickle import dumps
 
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from search.engine.whoosh.analysis import index_terms_of, positions_in_order
 from search.engine.whoosh.postings import length_bytes
 
 # What a gathered posting takes of a build process's memory, measured: 100 bytes at 10,000
@@ -53,14 +59,74 @@ class PreloadedLengths:
 
 
 class TermPostings:
-    """One term's postings in a segment being built: documents, weights, encoded values."""
+    """One term's postings in a segment being built: documents and weights as Whoosh's blocks
+    hold them (4 bytes each), encoded values (shared where they are equal)."""
 
     __slots__ = ("ids", "weights", "values")
 
     def __init__(self):
-        self.ids: list[int] = []
-        self.weights: list[float] = []
+        self.ids = array("I")
+        self.weights = array("f")
         self.values: list[bytes] = []
+
+
+class DirectField:
+    """How a text field of an analyzer made here is indexed without Whoosh's token objects and
+    format code: its terms (`analysis.index_terms_of`), counted, weighed and encoded as the
+    field's format does (Frequency, or Positions where tokens stand in order)."""
+
+    __slots__ = ("terms_of", "positions", "boost", "encoded_counts")
+
+    def __init__(self, terms_of, positions: bool, boost: float):
+        self.terms_of, self.positions, self.boost = terms_of, positions, boost
+        # A count's encoding (Frequency) or a lone position's (Positions): one bytes object
+        # for all the postings that have it.
+        self.encoded_counts: dict[int, bytes] = {}
+
+    @classmethod
+    def of(cls, field) -> "DirectField | None":
+        terms_of = index_terms_of(getattr(field, "analyzer", None))
+        if terms_of is None or not field.indexed:
+            return None
+        if type(field.format) is Frequency:
+            return cls(terms_of, False, field.format.field_boost)
+        if type(field.format) is Positions and positions_in_order(field.analyzer):
+            return cls(terms_of, True, field.format.field_boost)
+        return None
+
+    def postings(self, text: str):
+        """(term, frequency, weight, encoded value) of each of the text's terms, as
+        `field.index` gives them (but the term as text, not UTF-8)."""
+        terms, boost, encoded = self.terms_of(text), self.boost, self.encoded_counts
+        if not self.positions:
+            for term, freq in Counter(terms).items():
+                vbytes = encoded.get(freq)
+                if vbytes is None:
+                    vbytes = encoded[freq] = pack_uint(freq)
+                yield term, freq, freq * boost, vbytes
+            return
+        positions: dict[str, list[int]] = {}
+        for pos, term in enumerate(terms):
+            found = positions.get(term)
+            if found is None:
+                positions[term] = [pos]
+            else:
+                found.append(pos)
+        for term, found in positions.items():
+            if len(found) == 1:
+                pos = found[0]
+                vbytes = encoded.get(pos)
+                if vbytes is None:
+                    vbytes = encoded[pos] = encode_positions(found)
+                yield term, 1, boost, vbytes
+            else:
+                yield term, len(found), len(found) * boost, encode_positions(found)
+
+
+def encode_positions(positions: list[int]) -> bytes:
+    """`Positions.encode`: the count, then the gaps between positions, pickled."""
+    gaps = [b - a for a, b in pairwise([0, *positions])]
+    return pack_uint(len(gaps)) + dumps(gaps, 2)
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -69,7 +135,8 @@ class BulkSegmentWriter(SegmentWriter):
 
     def __init__(self, *args, max_postings: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.terms: dict[str, dict[bytes, TermPostings]] = {}
+        self.terms: dict[str, dict[str | bytes, TermPostings]] = {}
+        self.direct: dict[str, DirectField | None] = {}
         self.postings, self.max_postings = 0, max_postings
 
     def per_document_reader(self):
@@ -107,15 +174,26 @@ class BulkSegmentWriter(SegmentWriter):
         self.docnum += 1
 
     def _gather(self, fieldname, field, value, docnum) -> int:
-        """The field's postings for one document added to its terms; the field's length."""
-        terms = self.terms.setdefault(fieldname, {})
+        """The field's postings for one document added to its terms; the field's length.
+        Terms are kept as text in a field indexed directly, as UTF-8 in the others."""
+        terms = self.terms.get(fieldname)
+        if terms is None:
+            terms = self.terms[fieldname] = {}
+            self.direct[fieldname] = DirectField.of(field)
+        direct = self.direct[fieldname]
+        if direct is None:
+            made = field.index(value)
+        elif isinstance(value, str):
+            made = direct.postings(value)
+        else:
+            made = ((btext.decode(), *rest) for btext, *rest in field.index(value))
         length = count = 0
-        for btext, freq, weight, vbytes in field.index(value):
+        for term, freq, weight, vbytes in made:
             length += freq
             count += 1
-            postings = terms.get(btext)
+            postings = terms.get(term)
             if postings is None:
-                postings = terms[btext] = TermPostings()
+                postings = terms[term] = TermPostings()
             postings.ids.append(docnum)
             postings.weights.append(weight)
             if vbytes:
@@ -133,9 +211,11 @@ class BulkSegmentWriter(SegmentWriter):
                 writer.start_field(fieldname, field)
                 doc_lengths = lengths.all_lengths(fieldname)
                 terms = self.terms[fieldname]
-                for btext in sorted(terms):
-                    writer.start_term(btext)
-                    write_postings(writer._postwriter, terms.pop(btext), doc_lengths)
+                as_text = self.direct[fieldname] is not None
+                # Text sorts as its UTF-8 does (code point order).
+                for term in sorted(terms):
+                    writer.start_term(term.encode() if as_text else term)
+                    write_postings(writer._postwriter, terms.pop(term), doc_lengths)
                     writer.finish_term()
                 writer.finish_field()
             writer.close()
@@ -154,12 +234,13 @@ def write_postings(postwriter, postings: TermPostings, doc_lengths: list) -> Non
     for start in range(0, len(ids), limit):
         end = start + limit
         block_ids = ids[start:end]
-        postwriter._ids = array("I", block_ids)
-        postwriter._weights = array("f", weights[start:end])
+        block_weights = weights[start:end]
+        postwriter._ids = block_ids
+        postwriter._weights = block_weights
         postwriter._values = values[start:end] if with_values else []
         known = [length for length in map(doc_lengths.__getitem__, block_ids) if length]
         postwriter._minlength = min(known) if known else None
         postwriter._maxlength = max(known) if known else 0
-        postwriter._maxweight = max(0, max(weights[start:end]))
+        postwriter._maxweight = max(0, max(block_weights))
         if end < len(ids):
             postwriter._write_block()
