@@ -29,7 +29,7 @@ MAX_PROCESSES = 4
 # The memory each build process gathers postings in before it writes them out as a segment and
 # begins the next. It lives in the processes that rebuild (forked by the index worker or the
 # command), never in web workers.
-WRITER_MB = int(os.environ.get("ARCHIVE_REBUILD_WRITER_MB", "2048"))
+WRITER_MB = int(os.environ.get("ARCHIVE_REBUILD_WRITER_MB", "1024"))
 
 
 def default_processes() -> int:
