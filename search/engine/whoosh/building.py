@@ -20,7 +20,8 @@ from pathlib import Path
 
 from whoosh.index import TOC, create_in, open_dir
 
-from search.engine.whoosh.bulkwrite import BYTES_PER_POSTING, BulkSegmentWriter
+from search.engine.whoosh import bulkwrite
+from search.engine.whoosh.bulkwrite import BulkSegmentWriter
 from search.engine.whoosh.codec import CODEC
 
 # Below this many passages a second process costs more than it saves.
@@ -37,12 +38,13 @@ def default_processes() -> int:
 
 
 def segment_writer(path: str, limitmb: int) -> BulkSegmentWriter:
+    # The measure read now, so that a test may change it.
     return BulkSegmentWriter(
         open_dir(path),
         _lk=False,
         compound=False,
         codec=CODEC,
-        max_postings=limitmb * 1024 * 1024 // BYTES_PER_POSTING,
+        max_postings=limitmb * 1024 * 1024 // bulkwrite.BYTES_PER_POSTING,
     )
 
 
