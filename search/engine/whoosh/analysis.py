@@ -4,7 +4,7 @@ produce `archive.text.terms`, which is what the code above the engine seam uses.
 
 import threading
 from functools import partial
-from itertools import pairwise
+from itertools import chain
 
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
@@ -14,6 +14,7 @@ from archive.text import (
     fold_word,
     index_forms,
     query_form,
+    split_words,
     words_at,
 )
 
@@ -156,20 +157,33 @@ def positions_in_order(analyzer) -> bool:
     return len(items) == 1 and type(items[0]) is FoldedWordsTokenizer
 
 
+def split_and_folded(text: str) -> tuple[list[str], list[str]]:
+    """A text's words as written and folded, as `FoldedWordsTokenizer` cuts them, without
+    their offsets; the last text's kept, like `words_of`."""
+    if not text:
+        return [], []
+    if getattr(_last, "split_text", None) != text:
+        words = split_words(text)
+        _last.split = words, list(map(fold_word, words))
+        _last.split_text = text
+    return _last.split
+
+
 def folded_words(text: str) -> list[str]:
     """The folded words of a text, as `FoldedWordsTokenizer` gives them."""
-    return [folded for _, folded, _, _ in words_of(text)]
+    return split_and_folded(text)[1]
 
 
 def word_pairs(text: str) -> list[str]:
     """The word-pair terms of a text, as `PairFilter` gives them."""
-    folded = folded_words(text)
-    return [pair_term(first, second) for first, second in pairwise(folded)]
+    folded = split_and_folded(text)[1]
+    return list(map(pair_term, folded, folded[1:]))
 
 
 def stemmed_words(algorithm: str, text: str) -> list[str]:
     """The index forms of a text's words, as `SnowballFilter` gives them at indexing."""
-    return [form for word, _, _, _ in words_of(text) for form in index_forms(algorithm, word)]
+    forms = partial(index_forms, algorithm)
+    return list(chain.from_iterable(map(forms, split_and_folded(text)[0])))
 
 
 def folded_analyzer() -> CompositeAnalyzer:
