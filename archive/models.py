@@ -303,8 +303,12 @@ class Passage(models.Model):
         return self.document.published
 
     def concept_slugs(self) -> list[str]:
-        """The concepts this passage is tagged with (rejected tags left out)."""
-        return sorted(tag.concept.slug for tag in self.concept_tags.all() if not tag.rejected)
+        """The concepts this passage is tagged with (`concept_slugs_of`), as read with the
+        passage by `load_concept_slugs`, else now."""
+        loaded = self.__dict__.get("loaded_concept_slugs")
+        if loaded is not None:
+            return list(loaded)
+        return concept_slugs_of([self.pk]).get(self.pk, [])
 
     def derive(self):
         """Recompute what is derived from the text: language default, word count, years."""
@@ -506,6 +510,24 @@ class PassageConcept(models.Model):
 
     def __str__(self):
         return f"{self.passage} → {self.concept.slug}"
+
+
+def concept_slugs_of(passage_ids) -> dict[int, list[str]]:
+    """The concepts each of the passages is tagged with, rejected tags left out, sorted; in one
+    query of plain values (a rebuild reads 90,000 tags for 100,000 passages)."""
+    found: dict[int, list[str]] = {}
+    tags = PassageConcept.objects.filter(passage_id__in=passage_ids, rejected=False)
+    for passage_id, slug in tags.values_list("passage_id", "concept__slug"):
+        found.setdefault(passage_id, []).append(slug)
+    return {passage_id: sorted(slugs) for passage_id, slugs in found.items()}
+
+
+def load_concept_slugs(passages: list[Passage]) -> list[Passage]:
+    """The passages, each with its concept slugs read (for all at once) and kept."""
+    found = concept_slugs_of([passage.pk for passage in passages])
+    for passage in passages:
+        passage.loaded_concept_slugs = found.get(passage.pk, [])
+    return passages
 
 
 class RetagRequest(models.Model):

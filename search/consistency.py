@@ -30,7 +30,7 @@ def compare(batch: int = 1000) -> Differences:
     queryset = index.index_queryset()
     ids = list(queryset.values_list("pk", flat=True))
     for start in range(0, len(ids), batch):
-        for passage in queryset.filter(pk__in=ids[start : start + batch]):
+        for passage in index.passages(queryset.filter(pk__in=ids[start : start + batch])):
             expected[passage.pk] = index.full_prepare(passage)["digest"]
     return Differences(
         missing=set(expected) - set(indexed),

@@ -59,7 +59,7 @@ def reindex_passages(ids) -> None:
     if not ids:
         return
     index = passage_index()
-    current = list(index.index_queryset().filter(pk__in=ids))
+    current = index.passages(index.index_queryset().filter(pk__in=ids))
     engine().apply([index.full_prepare(p) for p in current], ids - {p.pk for p in current})
 
 
@@ -119,7 +119,8 @@ def prepared_batches(ids: list[int], batch: int):
     queryset = index.index_queryset()
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
-        yield [index.full_prepare(passage) for passage in queryset.filter(pk__in=chunk)]
+        passages = index.passages(queryset.filter(pk__in=chunk))
+        yield [index.full_prepare(passage) for passage in passages]
 
 
 def rebuild_index(*, batch: int = 1000, progress=None, processes: int | None = None) -> int:

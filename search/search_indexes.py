@@ -3,9 +3,10 @@
 import hashlib
 import json
 
+from django.db.models import Prefetch
 from haystack import indexes
 
-from archive.models import Passage
+from archive.models import Passage, load_concept_slugs
 from archive.text import SNOWBALL_ALGORITHMS
 
 # Each stemmed language's field: the passage text analysed by that language's analyzer.
@@ -60,9 +61,15 @@ class PassageIndex(indexes.SearchIndex, indexes.Indexable):
         return (
             Passage.objects.published()
             .select_related("document")
-            .prefetch_related("concept_tags__concept", "annotations")
+            # A list, not a queryset per passage (which costs more than the notes, mostly none).
+            .prefetch_related(Prefetch("annotations", to_attr="loaded_annotations"))
             .order_by("pk")
         )
+
+    def passages(self, queryset) -> list[Passage]:
+        """The passages of an `index_queryset` ready for `full_prepare`: their concepts read
+        in one query for all (a passage read alone asks for its own)."""
+        return load_concept_slugs(list(queryset))
 
     def prepare(self, passage):
         data = super().prepare(passage)
@@ -84,7 +91,10 @@ class PassageIndex(indexes.SearchIndex, indexes.Indexable):
         return passage.concept_slugs()
 
     def published_notes(self, passage):
-        return [a for a in passage.annotations.all() if a.readable]
+        notes = getattr(passage, "loaded_annotations", None)
+        if notes is None:
+            notes = passage.annotations.all()
+        return [a for a in notes if a.readable]
 
     def prepare_notes(self, passage):
         return "\n".join(f"{a.body} {a.tags}" for a in self.published_notes(passage))

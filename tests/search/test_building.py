@@ -181,27 +181,99 @@ def whoosh_terms(path: Path) -> dict:
     return found
 
 
-def test_the_build_writes_what_whoosh_writes(tmp_path):
+def built_both_ways(tmp_path, schema, docs) -> tuple[dict, dict]:
+    """`whoosh_terms` of the documents written by Whoosh's own writer, and by a build."""
     from whoosh.index import create_in
 
     from search.engine.whoosh.codec import CODEC
 
+    (tmp_path / "whoosh").mkdir()
+    writer = create_in(str(tmp_path / "whoosh"), schema).writer(codec=CODEC)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    (tmp_path / "build").mkdir()
+    building.build(tmp_path / "build", schema, [docs], total=len(docs), processes=1)
+    return whoosh_terms(tmp_path / "whoosh"), whoosh_terms(tmp_path / "build")
+
+
+def test_the_build_writes_what_whoosh_writes(tmp_path):
     be = engine()
     if not be.setup_complete:
         be.setup()
     ids = list(Passage.objects.published().values_list("pk", flat=True))
     docs = [be.document(entry) for batch in prepared_batches(ids, 50) for entry in batch]
-    (tmp_path / "whoosh").mkdir()
-    writer = create_in(str(tmp_path / "whoosh"), be.schema).writer(codec=CODEC)
-    for doc in docs:
-        writer.add_document(**doc)
-    writer.commit()
-    (tmp_path / "build").mkdir()
-    building.build(tmp_path / "build", be.schema, [docs], total=len(docs), processes=1)
-    theirs, ours = whoosh_terms(tmp_path / "whoosh"), whoosh_terms(tmp_path / "build")
+    theirs, ours = built_both_ways(tmp_path, be.schema, docs)
     assert len(ours) > 10_000
     assert ours.keys() == theirs.keys()
     assert [k for k in ours if ours[k] != theirs[k]] == []
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        # Words repeated, in other cases and with the typographic apostrophe.
+        ("Pakt, pakt i PAKT: pakt o pakt. O’Neill i O'Neill, o’neill.", "hr"),
+        # Diacritics, old Romanian spellings (cedilla, inner î) and folds that gain letters.
+        ("Şedinţa din România: hotărît, pînă ţară şi ţara; Međunarodni ugovor, medjunarodni", "ro"),
+        ("Međunarodni ugovor i međunarodni sporazum, Đuro Đaković, ĐURO", "hr"),
+        ("The Führer’s “secret protocol” — ß, Straße; naïve coöperation, café", "en"),
+        # A language we do not stem, and a text that is all one word.
+        ("Договор о ненападении между Германией", "ru"),
+        ("Molotov", "en"),
+    ],
+)
+def test_the_build_writes_what_whoosh_writes_for_words_that_repeat_or_fold(
+    tmp_path, text, language
+):
+    be = engine()
+    if not be.setup_complete:
+        be.setup()
+    entry = next(prepared_batches([Passage.objects.published().first().pk], 1))[0]
+    docs = []
+    # The text alone, then beside passages of other words, with and without notes or concepts.
+    for n, (words, notes, concepts) in enumerate(
+        [
+            (text, "", []),
+            (f"{text} {text}", f"{text} note", ["nazi-germany", "treaty-of-rapallo"]),
+            ("Ribbentrop", text, ["nazi-germany"]),
+            ("", "", []),
+        ]
+    ):
+        prepared = {
+            **entry,
+            "id": f"archive.passage.{90_000 + n}",
+            "django_id": str(90_000 + n),
+            "text": words,
+            "language": language,
+            "notes": notes,
+            "concepts": concepts,
+        }
+        for code in ("en", "ro", "hr"):
+            prepared[f"text_{code}"] = words if language == code else ""
+        docs.append(be.document(prepared))
+    theirs, ours = built_both_ways(tmp_path, be.schema, docs)
+    assert ours.keys() == theirs.keys()
+    assert [k for k in ours if ours[k] != theirs[k]] == []
+    assert any(k[0] == "text" for k in ours)
+
+
+def test_a_batch_of_passages_is_prepared_in_three_queries_with_its_concepts(
+    django_assert_num_queries,
+):
+    from archive.models import PassageConcept
+
+    tagged = list(Passage.objects.published().filter(concept_tags__isnull=False).distinct()[:40])
+    rejected = PassageConcept.objects.filter(passage=tagged[0]).first()
+    rejected.rejected = True
+    rejected.save()
+    expected = {p.pk: p.concept_slugs() for p in tagged}
+    assert rejected.concept.slug not in expected[tagged[0].pk]
+    # The passages with their documents, their concepts as plain values, their notes.
+    with django_assert_num_queries(3):
+        entries = next(prepared_batches([p.pk for p in tagged], 40))
+    assert {int(e["django_id"]): e["concepts"] for e in entries} == expected
+    assert sum(len(slugs) for slugs in expected.values()) > len(tagged)
 
 
 def test_a_build_that_outgrows_its_memory_writes_more_segments(tmp_path, monkeypatch):

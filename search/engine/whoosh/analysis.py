@@ -3,6 +3,8 @@ splitting, Snowball stems): one map from language code to analyzer, with a fallb
 produce `archive.text.terms`, which is what the code above the engine seam uses."""
 
 import threading
+from functools import partial
+from itertools import chain
 
 from whoosh.analysis import CompositeAnalyzer, Filter, Token, Tokenizer
 
@@ -12,6 +14,7 @@ from archive.text import (
     fold_word,
     index_forms,
     query_form,
+    split_words,
     words_at,
 )
 
@@ -129,6 +132,58 @@ def words_of(text: str) -> list[tuple[str, str, int, int]]:
         _last.words = [(word, fold_word(word), start, end) for start, end, word in words_at(text)]
         _last.text = text
     return _last.words
+
+
+def index_terms_of(analyzer):
+    """For an analyzer made here, a function giving the terms it gives a text at indexing, in
+    the order of its tokens, without Whoosh's token objects (a build indexes millions of words);
+    None for any other analyzer."""
+    items = getattr(analyzer, "items", ())
+    if not items or type(items[0]) is not FoldedWordsTokenizer:
+        return None
+    if len(items) == 1:
+        return folded_words
+    if len(items) == 2 and type(items[1]) is PairFilter:
+        return word_pairs
+    if len(items) == 2 and type(items[1]) is SnowballFilter:
+        return partial(stemmed_words, items[1].algorithm)
+    return None
+
+
+def positions_in_order(analyzer) -> bool:
+    """Whether the analyzer's tokens stand at positions 0, 1, 2, … in the order its
+    `index_terms_of` gives them (the word split alone: filters move or share positions)."""
+    items = getattr(analyzer, "items", ())
+    return len(items) == 1 and type(items[0]) is FoldedWordsTokenizer
+
+
+def split_and_folded(text: str) -> tuple[list[str], list[str]]:
+    """A text's words as written and folded, as `FoldedWordsTokenizer` cuts them, without
+    their offsets; the last text's kept, like `words_of`."""
+    if not text:
+        return [], []
+    if getattr(_last, "split_text", None) != text:
+        words = split_words(text)
+        _last.split = words, list(map(fold_word, words))
+        _last.split_text = text
+    return _last.split
+
+
+def folded_words(text: str) -> list[str]:
+    """The folded words of a text, as `FoldedWordsTokenizer` gives them."""
+    return split_and_folded(text)[1]
+
+
+def word_pairs(text: str) -> list[str]:
+    """The word-pair terms of a text, as `PairFilter` gives them."""
+    folded = split_and_folded(text)[1]
+    return list(map(pair_term, folded, folded[1:]))
+
+
+def stemmed_words(algorithm: str, text: str) -> list[str]:
+    """The index forms of a text's words, as `SnowballFilter` gives them at indexing."""
+    forms = partial(index_forms, algorithm)
+    return list(chain.from_iterable(map(forms, split_and_folded(text)[0])))
 
 
 def folded_analyzer() -> CompositeAnalyzer:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from whoosh.index import TOC, create_in, open_dir
 
-from search.engine.whoosh.bulkwrite import BYTES_PER_POSTING, BulkSegmentWriter
+from search.engine.whoosh import bulkwrite
+from search.engine.whoosh.bulkwrite import BulkSegmentWriter
 from search.engine.whoosh.codec import CODEC
 
 # Below this many passages a second process costs more than it saves.
@@ -29,7 +30,7 @@ MAX_PROCESSES = 4
 # The memory each build process gathers postings in before it writes them out as a segment and
 # begins the next. It lives in the processes that rebuild (forked by the index worker or the
 # command), never in web workers.
-WRITER_MB = int(os.environ.get("ARCHIVE_REBUILD_WRITER_MB", "2048"))
+WRITER_MB = int(os.environ.get("ARCHIVE_REBUILD_WRITER_MB", "1024"))
 
 
 def default_processes() -> int:
@@ -37,12 +38,13 @@ def default_processes() -> int:
 
 
 def segment_writer(path: str, limitmb: int) -> BulkSegmentWriter:
+    # The measure read now, so that a test may change it.
     return BulkSegmentWriter(
         open_dir(path),
         _lk=False,
         compound=False,
         codec=CODEC,
-        max_postings=limitmb * 1024 * 1024 // BYTES_PER_POSTING,
+        max_postings=limitmb * 1024 * 1024 // bulkwrite.BYTES_PER_POSTING,
     )
 
 

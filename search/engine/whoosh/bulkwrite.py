@@ -10,15 +10,25 @@ Whoosh's writer writes).
 """
 
 from array import array
+from collections import Counter
+from itertools import pairwise
+from pickle import dumps
 
+import numpy as np
+from whoosh.analysis import IDTokenizer
+from whoosh.fields import FieldType
+from whoosh.formats import Existence, Frequency, Positions
+from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from search.engine.whoosh.analysis import index_terms_of, positions_in_order
 from search.engine.whoosh.postings import length_bytes
 
-# What a gathered posting takes of a build process's memory, measured: 100 bytes at 10,000
-# passages (2.0 million postings, 205 MiB), 115 at 100,000 (13.5 million per process, 1.5 GiB).
-BYTES_PER_POSTING = 120
+# What a gathered posting takes of a build process's memory at its peak (while it is sorted and
+# written), term numbering and shared values included; measured at 100,000 passages: 14.6
+# million postings per process, 464 MiB while gathering, 601 MiB at the peak of writing.
+BYTES_PER_POSTING = 40
 LENGTH_OF_BYTE = [None] + [byte_to_length(b) for b in range(1, 256)]
 
 
@@ -52,15 +62,131 @@ class PreloadedLengths:
         self.reader.close()
 
 
-class TermPostings:
-    """One term's postings in a segment being built: documents, weights, encoded values."""
+class Numbering(dict):
+    """Each term's number, given in the order the terms first come."""
 
-    __slots__ = ("ids", "weights", "values")
+    def __missing__(self, term):
+        number = self[term] = len(self)
+        return number
 
-    def __init__(self):
-        self.ids: list[int] = []
-        self.weights: list[float] = []
+
+class Encodings(dict):
+    """A count's encoding in the Frequency format, one bytes object for every posting."""
+
+    def __missing__(self, count: int) -> bytes:
+        encoded = self[count] = pack_uint(count)
+        return encoded
+
+
+COUNTS = Encodings()
+# How many values of a field not indexed directly keep their postings at once.
+KNOWN_VALUES = 4096
+
+
+class FieldPostings:
+    """A field's postings in a segment being built, in the order they were made: each one's
+    term number, document, weight (4 bytes each) and encoded value (a reference, the bytes
+    shared where they are equal). They are put in term order when the segment is written."""
+
+    __slots__ = ("numbers", "terms", "docs", "weights", "values", "direct", "known")
+
+    def __init__(self, direct: "DirectField | None"):
+        self.numbers = Numbering()
+        self.terms, self.docs, self.weights = array("I"), array("I"), array("f")
         self.values: list[bytes] = []
+        self.direct = direct
+        self.known: dict = {}
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def add(self, docnum: int, terms, weights, values) -> int:
+        """One document's postings (its terms as they are kept, their weights and values,
+        each an iterable of the same length); how many."""
+        numbers = list(map(self.numbers.__getitem__, terms))
+        self.terms.extend(numbers)
+        self.docs.extend(array("I", [docnum]) * len(numbers))
+        self.weights.extend(weights)
+        self.values.extend(values)
+        return len(numbers)
+
+
+class DirectField:
+    """How a field is indexed without Whoosh's token objects and format code: a text field of
+    an analyzer made here (its terms from `analysis.index_terms_of`, counted, weighed and
+    encoded as its format does: Frequency, or Positions where tokens stand in order), or an ID
+    field (the whole value one term, Existence)."""
+
+    __slots__ = ("terms_of", "format", "boost", "lone")
+
+    def __init__(self, terms_of, format_: type, boost: float):
+        self.terms_of, self.format, self.boost = terms_of, format_, boost
+        # The encoding of a term found once, at each position: shared like `COUNTS`.
+        self.lone: dict[int, bytes] = {}
+
+    @classmethod
+    def of(cls, field) -> "DirectField | None":
+        analyzer, format_ = getattr(field, "analyzer", None), type(field.format)
+        if not field.indexed:
+            return None
+        boost = field.format.field_boost
+        if (
+            format_ is Existence
+            and type(analyzer) is IDTokenizer
+            and type(field).index is FieldType.index
+        ):
+            return cls(whole_value, Existence, boost)
+        terms_of = index_terms_of(analyzer)
+        if terms_of is None:
+            return None
+        if format_ is Frequency or (format_ is Positions and positions_in_order(analyzer)):
+            return cls(terms_of, format_, boost)
+        return None
+
+    def add(self, postings: FieldPostings, docnum: int, text: str) -> int:
+        """The text's postings, as `field.index` gives them (the terms as text, not UTF-8);
+        the field's length in the document."""
+        terms, boost = self.terms_of(text), self.boost
+        if self.format is Existence:
+            unique = dict.fromkeys(terms)
+            postings.add(docnum, unique, [boost] * len(unique), [b""] * len(unique))
+            return len(unique)
+        if self.format is Frequency:
+            counts = Counter(terms)
+            freqs = counts.values()
+            weights = freqs if boost == 1.0 else [freq * boost for freq in freqs]
+            postings.add(docnum, counts, weights, map(COUNTS.__getitem__, freqs))
+            return len(terms)
+        positions: dict[str, list[int]] = {}
+        for pos, term in enumerate(terms):
+            found = positions.get(term)
+            if found is None:
+                positions[term] = [pos]
+            else:
+                found.append(pos)
+        freqs = list(map(len, positions.values()))
+        weights = freqs if boost == 1.0 else [freq * boost for freq in freqs]
+        postings.add(docnum, positions, weights, map(self.encoded, positions.values()))
+        return len(terms)
+
+    def encoded(self, positions: list[int]) -> bytes:
+        if len(positions) > 1:
+            return encode_positions(positions)
+        lone = self.lone.get(positions[0])
+        if lone is None:
+            lone = self.lone[positions[0]] = encode_positions(positions)
+        return lone
+
+
+def whole_value(text: str) -> list[str]:
+    """An ID field's one term: the value as given (`IDTokenizer`)."""
+    return [text]
+
+
+def encode_positions(positions: list[int]) -> bytes:
+    """`Positions.encode`: the count, then the gaps between positions, pickled."""
+    gaps = [b - a for a, b in pairwise([0, *positions])]
+    return pack_uint(len(gaps)) + dumps(gaps, 2)
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -69,7 +195,7 @@ class BulkSegmentWriter(SegmentWriter):
 
     def __init__(self, *args, max_postings: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.terms: dict[str, dict[bytes, TermPostings]] = {}
+        self.fields: dict[str, FieldPostings] = {}
         self.postings, self.max_postings = 0, max_postings
 
     def per_document_reader(self):
@@ -107,20 +233,26 @@ class BulkSegmentWriter(SegmentWriter):
         self.docnum += 1
 
     def _gather(self, fieldname, field, value, docnum) -> int:
-        """The field's postings for one document added to its terms; the field's length."""
-        terms = self.terms.setdefault(fieldname, {})
-        length = count = 0
-        for btext, freq, weight, vbytes in field.index(value):
-            length += freq
-            count += 1
-            postings = terms.get(btext)
-            if postings is None:
-                postings = terms[btext] = TermPostings()
-            postings.ids.append(docnum)
-            postings.weights.append(weight)
-            if vbytes:
-                postings.values.append(vbytes)
-        self.postings += count
+        """The field's postings for one document; the field's length. Terms are kept as
+        text in a field indexed directly, as UTF-8 in the others."""
+        postings = self.fields.get(fieldname)
+        if postings is None:
+            postings = self.fields[fieldname] = FieldPostings(DirectField.of(field))
+        before, direct = len(postings), postings.direct
+        if direct is not None and isinstance(value, str):
+            length = direct.add(postings, docnum, value)
+        else:
+            # Facet values repeat from passage to passage: each one's postings are made once.
+            known = postings.known.get(value) if isinstance(value, str | int) else None
+            if known is None:
+                known = analysed(field, value, as_text=direct is not None)
+                if isinstance(value, str | int):
+                    if len(postings.known) >= KNOWN_VALUES:
+                        postings.known.clear()
+                    postings.known[value] = known
+            terms, weights, values, length = known
+            postings.add(docnum, terms, weights, values)
+        self.postings += len(postings) - before
         return length if field.scorable else 0
 
     def _flush_segment(self):
@@ -128,38 +260,95 @@ class BulkSegmentWriter(SegmentWriter):
         lengths = self.per_document_reader()
         writer = self.fieldwriter
         try:
-            for fieldname in sorted(self.terms):
-                field = self.schema[fieldname]
-                writer.start_field(fieldname, field)
-                doc_lengths = lengths.all_lengths(fieldname)
-                terms = self.terms[fieldname]
-                for btext in sorted(terms):
-                    writer.start_term(btext)
-                    write_postings(writer._postwriter, terms.pop(btext), doc_lengths)
-                    writer.finish_term()
+            for fieldname in sorted(self.fields):
+                writer.start_field(fieldname, self.schema[fieldname])
+                postings = self.fields.pop(fieldname)
+                write_field(writer, postings, lengths.all_lengths(fieldname))
                 writer.finish_field()
             writer.close()
         finally:
             lengths.close()
-        self.terms.clear()
 
 
-def write_postings(postwriter, postings: TermPostings, doc_lengths: list) -> None:
-    """A term's postings into Whoosh's postings writer, a block at a time, with the statistics
-    its add_posting keeps for each block; the last block is left for finish_postings (which
-    keeps a lone posting in the term table)."""
+def analysed(field, value, as_text: bool) -> tuple:
+    """A value's postings as Whoosh's `field.index` makes them: terms (as text if `as_text`),
+    weights, encoded values, and the field's length."""
+    made = list(field.index(value))
+    terms = [term.decode() if as_text else term for term, _, _, _ in made]
+    weights = [weight for _, _, weight, _ in made]
+    return terms, weights, [vbytes for _, _, _, vbytes in made], sum(f for _, f, _, _ in made)
+
+
+def write_field(writer, postings: FieldPostings, doc_lengths: list) -> None:
+    """A field's postings, term by term in UTF-8 order, into Whoosh's field writer: sorted by
+    term number (a stable sort keeps each term's documents in order) and cut into blocks, with
+    the statistics Whoosh's add_posting keeps for each block worked out for all blocks at
+    once. The last block of a term is left for finish_postings (which keeps a lone posting in
+    the term table)."""
+    if not len(postings):
+        return
+    postwriter = writer._postwriter
     limit = postwriter._blocklimit
-    ids, weights, values = postings.ids, postings.weights, postings.values
-    with_values = len(values) == len(ids)
-    for start in range(0, len(ids), limit):
-        end = start + limit
-        block_ids = ids[start:end]
-        postwriter._ids = array("I", block_ids)
-        postwriter._weights = array("f", weights[start:end])
-        postwriter._values = values[start:end] if with_values else []
-        known = [length for length in map(doc_lengths.__getitem__, block_ids) if length]
-        postwriter._minlength = min(known) if known else None
-        postwriter._maxlength = max(known) if known else 0
-        postwriter._maxweight = max(0, max(weights[start:end]))
-        if end < len(ids):
-            postwriter._write_block()
+    numbers = np.frombuffer(postings.terms, dtype=np.uint32)
+    order = np.argsort(numbers, kind="stable")
+    counts = np.bincount(numbers, minlength=len(postings.numbers))
+    del numbers
+    docs = np.frombuffer(postings.docs, dtype=np.uint32)[order]
+    weights = np.frombuffer(postings.weights, dtype=np.float32)[order]
+    values = sorted_values(postings.values, order)
+    del order
+    postings.terms = postings.docs = postings.weights = postings.values = None
+
+    # Blocks of at most `limit` postings, term after term: where each begins and ends.
+    blocks = (counts + limit - 1) // limit
+    first_block = np.cumsum(blocks) - blocks
+    term_ends = np.cumsum(counts)
+    term_starts = term_ends - counts
+    within = np.arange(int(blocks.sum())) - np.repeat(first_block, blocks)
+    starts = np.repeat(term_starts, blocks) + within * limit
+    ends = np.minimum(starts + limit, np.repeat(term_ends, blocks))
+    # The documents' lengths in the field (0: none), the shortest and longest of each block.
+    known = np.array([length or 0 for length in doc_lengths], dtype=np.int64)[docs]
+    longest = np.maximum.reduceat(known, starts).tolist()
+    known[known == 0] = np.iinfo(np.int64).max
+    shortest = np.minimum.reduceat(known, starts).tolist()
+    del known
+    heaviest = np.maximum.reduceat(weights, starts).tolist()
+    starts, ends = starts.tolist(), ends.tolist()
+    first_block, blocks = first_block.tolist(), blocks.tolist()
+
+    doc_bytes, weight_bytes = memoryview(docs.tobytes()), memoryview(weights.tobytes())
+    del docs, weights
+    unknown = np.iinfo(np.int64).max
+    with_values = values is not None
+    as_text = postings.direct is not None
+    numbering = postings.numbers
+    for term in sorted(numbering):
+        number = numbering[term]
+        writer.start_term(term.encode() if as_text else term)
+        first = first_block[number]
+        last = first + blocks[number] - 1
+        for block in range(first, last + 1):
+            start, end = starts[block], ends[block]
+            ids, block_weights = array("I"), array("f")
+            ids.frombytes(doc_bytes[start * 4 : end * 4])
+            block_weights.frombytes(weight_bytes[start * 4 : end * 4])
+            postwriter._ids, postwriter._weights = ids, block_weights
+            postwriter._values = [v for v in values[start:end] if v] if with_values else []
+            postwriter._minlength = None if shortest[block] == unknown else shortest[block]
+            postwriter._maxlength = longest[block]
+            postwriter._maxweight = max(0, heaviest[block])
+            if block < last:
+                postwriter._write_block()
+        writer.finish_term()
+
+
+def sorted_values(values: list[bytes], order) -> list[bytes] | None:
+    """The postings' encoded values in the given order; None if none has one."""
+    if not any(values):
+        return None
+    found = []
+    # A slice of the order at a time: a whole one as Python ints would take 36 bytes a posting.
+    for start in range(0, len(order), 65_536):
+        found.extend(map(values.__getitem__, order[start : start + 65_536].tolist()))
+    return found
