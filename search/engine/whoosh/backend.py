@@ -33,7 +33,7 @@ from search.engine.whoosh.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS, P
 from search.engine.whoosh.codec import CODEC
 from search.engine.whoosh.compile import PAIRED_FIELD, PAIRS_FIELD, compile_plan
 from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
-from search.engine.whoosh.facets import FacetArrays
+from search.engine.whoosh.facets import FacetArrays, keep_segment_files
 from search.engine.whoosh.merging import merge_by_tiers
 from search.engine.whoosh.postings import SEGMENTS, IndexArrays, segment_readers
 from search.engine.whoosh.swap import fresh_folder, swap_in
@@ -221,6 +221,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
                 processes=processes or building.default_processes(),
                 progress=progress,
             )
+            keep_segment_files(fresh)
         except BaseException:
             shutil.rmtree(fresh, ignore_errors=True)
             raise

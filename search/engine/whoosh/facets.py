@@ -9,6 +9,7 @@ boolean mask of the documents holding any of the chosen values.
 from functools import partial
 
 import numpy as np
+from whoosh.index import open_dir
 
 from search import plan
 from search.engine.whoosh.postings import SEGMENTS, IndexArrays
@@ -75,13 +76,19 @@ class FacetArrays:
             ]
             values = sorted(set().union(*(seg_values for (seg_values, _, _), _ in parts)))
             number = {value: i for i, value in enumerate(values)}
-            docs, value_of = [], []
+            # Filled in place: at a million passages the concept pairs alone are tens of MB,
+            # and a list of parts to concatenate would hold them twice.
+            total = sum(len(seg_docs) for (_, seg_docs, _), _ in parts)
+            docs_all = np.empty(total, dtype=np.int32)
+            value_of_all = np.empty(total, dtype=np.int32)
+            at = 0
             for (seg_values, seg_docs, seg_value_of), offset in parts:
-                renumber = np.array([number[v] for v in seg_values], dtype=np.int32)
-                docs.append(seg_docs + np.int32(offset))
-                value_of.append(renumber[seg_value_of] if len(seg_values) else seg_value_of)
-            docs_all = np.concatenate(docs) if docs else np.empty(0, np.int32)
-            value_of_all = np.concatenate(value_of) if value_of else np.empty(0, np.int32)
+                end = at + len(seg_docs)
+                np.add(seg_docs, np.int32(offset), out=docs_all[at:end])
+                if len(seg_values):
+                    renumber = np.array([number[v] for v in seg_values], dtype=np.int32)
+                    np.take(renumber, seg_value_of, out=value_of_all[at:end])
+                at = end
             if arrays.has_deletions:
                 live = arrays.live[docs_all]
                 docs_all, value_of_all = docs_all[live], value_of_all[live]
@@ -127,3 +134,12 @@ class FacetArrays:
             others = self.combined(allowed, leave_out=field)
             counts[field] = values.counts(hits if others is None else hits & others)
         return counts
+
+
+def keep_segment_files(folder) -> None:
+    """Read a new index's facet arrays once, which keeps them beside its segments
+    (`segment_files`): no web worker then reads them from the postings."""
+    with open_dir(str(folder)).searcher() as searcher:
+        FacetArrays(searcher, IndexArrays(searcher))
+    # This process's next searcher is of the swapped-in folder; it reads the files too.
+    SEGMENTS.keep_only([])

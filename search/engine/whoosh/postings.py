@@ -19,6 +19,8 @@ from whoosh.formats import Positions
 from whoosh.reading import EmptyReader
 from whoosh.util.numeric import byte_to_length
 
+from search.engine.whoosh import segment_files
+
 # Whoosh stores a document's field length as one byte; this table turns bytes into lengths.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 EMPTY_IDS = np.empty(0, dtype=np.int64)
@@ -70,7 +72,11 @@ class SegmentCache:
         with self.lock:
             found = self.entries.setdefault(key, {})
         if what not in found:
-            found[what] = read(leaf)
+            value = segment_files.load(leaf, what)
+            if value is None:
+                value = read(leaf)
+                segment_files.save(leaf, what, value)
+            found[what] = value
         return found[what]
 
     def keep_only(self, leaves) -> None:

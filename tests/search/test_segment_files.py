@@ -1,0 +1,65 @@
+"""A segment's facet arrays, kept in files beside it by a rebuild: later openings read them
+from there, and the counts stay what the postings give."""
+
+import pytest
+from haystack import connections
+
+from search import plan
+from search.engine import engine
+from search.engine.whoosh import segment_files
+from search.engine.whoosh.postings import SEGMENTS
+from tests.conftest import rebuild_index
+
+pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
+
+
+@pytest.fixture
+def kept_from_any_size(monkeypatch):
+    # The seed corpus is smaller than what is worth a file at its real size.
+    monkeypatch.setattr(segment_files, "SAVE_FROM_DOCS", 0)
+
+
+def facet_files(index):
+    return sorted(p.name for p in index.resolve().iterdir() if ".facet_" in p.name)
+
+
+def everything():
+    """A search as a new web worker's first: nothing read from the index yet."""
+    SEGMENTS.keep_only([])
+    connections["default"].get_backend().forget_searcher()
+    return engine().run(plan.Term("text", "molotov"), end=5)
+
+
+def test_a_rebuild_keeps_the_facet_arrays_and_they_give_the_same_counts(
+    private_index, kept_from_any_size, monkeypatch
+):
+    from_postings = everything().facets
+    rebuild_index()
+    files = facet_files(private_index)
+    assert any(name.endswith("_document_values.npy") for name in files)
+    read = []
+    monkeypatch.setattr(
+        "search.engine.whoosh.facets.segment_values", lambda *a: read.append(a) or 1 / 0
+    )
+    found = everything()
+    assert found.facets == from_postings and found.facets["language"]
+    assert read == []
+
+
+def test_a_broken_file_is_read_again_from_the_postings(private_index, kept_from_any_size, caplog):
+    rebuild_index()
+    expected = everything().facets
+    broken = next(p for p in private_index.resolve().iterdir() if p.name.endswith("_docs.npy"))
+    broken.write_bytes(b"not an array")
+    assert everything().facets == expected
+    assert "again from its postings" in caplog.text
+    # ...and kept whole again for the next opening.
+    caplog.clear()
+    assert everything().facets == expected
+    assert caplog.text == ""
+
+
+def test_a_small_segment_is_read_from_its_postings_without_files(private_index):
+    rebuild_index()
+    assert facet_files(private_index) == []
+    assert everything().facets["language"]
