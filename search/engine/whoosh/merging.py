@@ -15,6 +15,10 @@ from whoosh.reading import SegmentReader
 # Segments of one tier merged at once; tier n holds segments of PER_TIER**n to PER_TIER**(n+1)
 # documents, deleted ones included (a merge reads and drops them).
 PER_TIER = 8
+# Segments of this tier and above (32,768 documents or more) are never merged by a commit: a full
+# rebuild writes such segments, and merging eight of them would hold the index worker for many
+# minutes at a million passages. Their deleted entries stay until the next rebuild.
+TOP_TIER = 5
 
 
 def tier(segment) -> int:
@@ -30,7 +34,8 @@ def merge_by_tiers(writer, segments):
     segment being written; the segments kept are returned."""
     tiers: dict[int, list] = {}
     for segment in segments:
-        tiers.setdefault(tier(segment), []).append(segment)
+        if tier(segment) < TOP_TIER:
+            tiers.setdefault(tier(segment), []).append(segment)
     full = [n for n, members in tiers.items() if len(members) >= PER_TIER]
     if not full:
         return segments
