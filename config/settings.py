@@ -120,6 +120,9 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# A web worker keeps its connection between requests (SQLite too: in WAL mode a connection
+# between requests holds no snapshot, so it neither sees stale rows nor keeps the WAL from being
+# checkpointed). Gunicorn's master closes its own before forking a worker (gunicorn.conf.py).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'archive.sqlite3'}",
@@ -137,7 +140,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
