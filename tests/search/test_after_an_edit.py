@@ -118,3 +118,50 @@ def test_a_term_is_read_again_only_from_the_segment_an_edit_added(private_index,
     assert set(read) == {1}
     assert passage.pk in {hit.pk for hit in after.hits}
     assert after.total == before.total + (passage.pk not in {hit.pk for hit in before.hits})
+
+
+def test_the_worker_merges_only_once_no_edit_waits(private_index, monkeypatch):
+    from whoosh.writing import SegmentWriter
+
+    from search import indexing
+    from search.engine.whoosh.merging import PER_TIER
+    from search.models import IndexTask, TaskKind
+
+    waiting_at_merges = []
+    add_reader = SegmentWriter.add_reader
+
+    def merging(self, reader):
+        waiting_at_merges.append(IndexTask.objects.count())
+        return add_reader(self, reader)
+
+    monkeypatch.setattr(SegmentWriter, "add_reader", merging)
+    monkeypatch.setattr(indexing, "BATCH", 1)  # a commit per edit, the others waiting
+    passages = list(Passage.objects.order_by("pk")[: PER_TIER + 2])
+    for n, passage in enumerate(passages):
+        passage.text += f" Waitword{chr(97 + n)}qz"
+        passage.save()
+    IndexTask.objects.bulk_create(
+        IndexTask(kind=TaskKind.PASSAGE, passage_id=p.pk) for p in passages
+    )
+    assert indexing.drain() == len(passages)
+    # A full tier was merged, and only after the last edit had been committed and dequeued.
+    assert waiting_at_merges and set(waiting_at_merges) == {0}
+    for n in range(len(passages)):
+        assert engine().run(plan.Term("text", f"waitword{chr(97 + n)}qz"), end=5).total == 1
+
+
+def test_edits_that_keep_coming_are_still_merged_in_time(private_index):
+    from search.engine.whoosh.merging import BACKLOG
+
+    def segments():
+        return len(engine().index.refresh()._segments())
+
+    before = segments()
+    unified = connections["default"].get_unified_index().get_index(Passage)
+    passage = Passage.objects.order_by("pk").first()
+    for n in range(BACKLOG + 1):
+        passage.text += f" Backlogword{n}"
+        engine().apply([unified.full_prepare(passage)], [], merge=False)
+    # The tier of one-passage segments was merged at BACKLOG, without waiting for a pause.
+    assert segments() <= before + 1 + 1
+    assert engine().run(plan.Term("text", f"backlogword{BACKLOG}"), end=5).total == 1

@@ -34,7 +34,7 @@ from search.engine.whoosh.codec import CODEC
 from search.engine.whoosh.compile import PAIRED_FIELD, PAIRS_FIELD, compile_plan
 from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
 from search.engine.whoosh.facets import FacetArrays
-from search.engine.whoosh.merging import merge_by_tiers
+from search.engine.whoosh.merging import full_tier, merge_backlog, merge_by_tiers
 from search.engine.whoosh.postings import SEGMENTS, IndexArrays, segment_readers
 from search.engine.whoosh.swap import fresh_folder, swap_in
 from search.facets import BY_FIELD, INDEX_FIELDS
@@ -184,8 +184,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         """haystack's update_index writes through `apply`, so its entries have their pairs."""
         self.apply([index.full_prepare(obj) for obj in iterable], [])
 
-    def apply(self, upserts, deletes) -> None:
-        """Update and delete documents in one writer commit (one new segment, not many)."""
+    def apply(self, upserts, deletes, *, merge=True) -> None:
+        """Update and delete documents in one writer commit (one new segment, not many); with
+        `merge` off (more changes wait), small segments are left for `compact`."""
         if not self.setup_complete:
             self.setup()
         self.reopen_if_swapped()
@@ -203,7 +204,23 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=merge_by_tiers)
+        writer.commit(mergetype=merge_by_tiers if merge else merge_backlog)
+
+    def compact(self) -> bool:
+        """Merge the lowest full tier of segments (`merging`), if one is full: whether it did.
+        Nothing is committed otherwise, so the searchers keep their generation."""
+        if not self.setup_complete:
+            self.setup()
+        self.reopen_if_swapped()
+        if not full_tier(self.index._segments()):
+            return False
+        writer = self.index.writer(timeout=30, compound=False, codec=CODEC)
+        try:
+            writer.commit(mergetype=merge_by_tiers)
+        except BaseException:
+            writer.cancel()
+            raise
+        return True
 
     def rebuild(self, batches, *, total, processes=None, progress=None) -> int:
         """A complete index in a new folder beside the live one (`building`, in several
