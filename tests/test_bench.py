@@ -1,8 +1,9 @@
 """The benchmark's table judges the speed and memory goals only at the size they are set for;
-`--engine solr` asks for the cluster's nodes."""
+`--engine solr` asks for the cluster's nodes; the load's report judges its goals."""
 
 import pytest
 
+from bench.load_report import Edits, Sample, report
 from bench.report import Row
 from bench.run import GOAL_SIZE, judged_at_size
 
@@ -53,3 +54,37 @@ def test_the_solr_run_needs_the_nodes_and_says_how_to_get_them(monkeypatch, caps
     monkeypatch.setenv("ARCHIVE_SOLR_URLS", "http://127.0.0.1:8983/solr")
     assert arguments(["--engine", "solr"]).engine == "solr"
     assert arguments([]).engine == "whoosh"
+
+
+def load_report(synthetic: int, *, seconds_each: float, freshness: list[float]):
+    samples = [
+        Sample("api search", i / 250, seconds_each, 200, "/api/search/?q=x") for i in range(250)
+    ]
+    samples.append(Sample("passage page", 0.5, 0.01, 500, "/documents/x/1/"))
+    edits = Edits(applied=len(freshness), freshness=freshness)
+    text, record, _ = report(
+        samples=samples,
+        seconds=1.0,
+        edits=edits,
+        setup={"synthetic_passages": synthetic},
+        after={"index_differences": 0},
+        write=False,
+    )
+    return text, {g["metric"]: g for g in record["goals"]}
+
+
+def test_the_load_report_judges_its_goals_on_the_seed_corpus():
+    text, goals = load_report(0, seconds_each=0.05, freshness=[0.3] * 18 + [1.5] * 2)
+    assert "met?" in text
+    assert goals["requests/s"]["met"] is True  # 251 in a second
+    assert goals["p95 ms, all requests"]["met"] is True
+    assert goals["errors"]["met"] is False  # the one 500
+    assert goals["edit searchable, p95 s"]["met"] is False  # p95 1.5 s
+    assert goals["check_index differences"]["met"] is True
+
+
+def test_at_100k_the_load_report_judges_latency_against_its_own_goal():
+    _, goals = load_report(100_000, seconds_each=0.2, freshness=[0.3])
+    assert goals["p95 ms, all requests"]["goal"] == "≤ 300"
+    assert goals["p95 ms, all requests"]["met"] is True
+    assert goals["requests/s"]["met"] is None  # set for the seed corpus only
