@@ -165,3 +165,29 @@ def test_edits_that_keep_coming_are_still_merged_in_time(private_index):
     # The tier of one-passage segments was merged at BACKLOG, without waiting for a pause.
     assert segments() <= before + 1 + 1
     assert engine().run(plan.Term("text", f"backlogword{BACKLOG}"), end=5).total == 1
+
+
+def test_after_an_edit_only_the_new_segment_is_opened_and_deletions_hold(
+    private_index, monkeypatch
+):
+    from whoosh.codec.whoosh3 import W3Codec
+
+    passage = Passage.objects.get(document__slug=SLUGS["001"], n=2)
+    assert "Radek" in passage.text
+    before = engine().run(plan.Term("text", "radek"), end=50).total
+    passage.text = passage.text.replace("Radek", "Reopenword")
+    edit(passage, "")  # the writer opens every segment to delete the former version
+    opened = []
+    terms_reader = W3Codec.terms_reader
+
+    def counting(self, storage, segment):
+        opened.append(segment.doc_count_all())
+        return terms_reader(self, storage, segment)
+
+    monkeypatch.setattr(W3Codec, "terms_reader", counting)
+    # The searcher opens the edit's segment; the others' term tables are the last generation's.
+    assert engine().run(plan.Term("text", "reopenword"), end=5).total == 1
+    assert opened == [1]
+    # The passage's former version, deleted from the segment shared with the last generation,
+    # is not found any more.
+    assert engine().run(plan.Term("text", "radek"), end=50).total == before - 1

@@ -36,6 +36,7 @@ from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
 from search.engine.whoosh.facets import FacetArrays
 from search.engine.whoosh.merging import full_tier, merge_backlog, merge_by_tiers
 from search.engine.whoosh.postings import SEGMENTS, IndexArrays, segment_readers
+from search.engine.whoosh.reopening import TermTables
 from search.engine.whoosh.swap import fresh_folder, swap_in
 from search.facets import BY_FIELD, INDEX_FIELDS
 from search.search_indexes import STEMMED_FIELDS
@@ -166,6 +167,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         self._searcher = None
         self._state = None
         self._opened = None
+        self._tables = TermTables()
 
     def setup(self):
         super().setup()
@@ -250,6 +252,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+            self._tables.close()
             self.setup_complete = False
             self.setup()
 
@@ -303,7 +306,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
             self._searcher = None
         if self._searcher is None:
             self.index = self.index.refresh()
-            self._searcher = self.index.searcher()
+            # Segments the last generation had are not opened again (`reopening`).
+            self._searcher = self._tables.searcher(self.index)
         return self._searcher
 
     def generation(self) -> tuple:
@@ -355,6 +359,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         if self._searcher is not None:
             with contextlib.suppress(Exception):
                 self._searcher.close()
+        self._tables.close()
         self._searcher, self._state = None, None
 
     def _run(
