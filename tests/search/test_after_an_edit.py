@@ -1,6 +1,8 @@
 """What a search keeps from one index generation to the next: only what an edit cannot
 change, and every edit is still found."""
 
+import time
+
 import pytest
 from haystack import connections
 from whoosh.reading import SegmentReader
@@ -191,3 +193,34 @@ def test_after_an_edit_only_the_new_segment_is_opened_and_deletions_hold(
     # The passage's former version, deleted from the segment shared with the last generation,
     # is not found any more.
     assert engine().run(plan.Term("text", "radek"), end=50).total == before - 1
+
+
+def test_an_unchanged_index_folder_is_not_listed_and_an_edit_at_once_is_seen(
+    private_index, monkeypatch
+):
+    import os
+
+    from whoosh.filedb.filestore import FileStorage
+
+    listings = []
+    original = FileStorage.list
+
+    def listing(self):
+        listings.append(1)
+        return original(self)
+
+    monkeypatch.setattr(FileStorage, "list", listing)
+    settled = time.time() - 5  # the folder as it is long after its last commit
+    os.utime(private_index, (settled, settled))
+    for _ in range(2):  # the searcher opened, then found up to date by a listing
+        engine().run(plan.Term("text", "pact"), end=5)
+    listings.clear()
+    for _ in range(3):
+        engine().run(plan.Term("text", "pact"), end=5)
+    assert listings == []
+    # An edit right after: the folder's mtime moved, so the new generation is searched.
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=1)
+    edit(passage, "Mtimeword")
+    assert engine().run(plan.Term("text", "mtimeword"), end=5).total == 1
+    edit(passage, "Mtimeagainword")  # within the same second, and the same clock tick maybe
+    assert engine().run(plan.Term("text", "mtimeagainword"), end=5).total == 1

@@ -12,6 +12,7 @@ import contextlib
 import os
 import shutil
 import threading
+import time
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -168,6 +169,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         self._state = None
         self._opened = None
         self._tables = TermTables()
+        self._unchanged_since = None  # the index folder's mtime when last found up to date
 
     def setup(self):
         super().setup()
@@ -253,6 +255,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
                 self._searcher.close()
                 self._searcher = None
             self._tables.close()
+            self._unchanged_since = None
             self.setup_complete = False
             self.setup()
 
@@ -300,7 +303,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         if not self.setup_complete:
             self.setup()
         self.reopen_if_swapped()
-        if self._searcher is not None and not self._searcher.up_to_date():
+        if self._searcher is not None and not self.up_to_date():
             # Searcher.refresh() can reopen the generation it already had; open anew instead.
             self._searcher.close()
             self._searcher = None
@@ -309,6 +312,22 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
             # Segments the last generation had are not opened again (`reopening`).
             self._searcher = self._tables.searcher(self.index)
         return self._searcher
+
+    def up_to_date(self) -> bool:
+        """Whether the searcher sees the latest generation. Whoosh lists the index folder to
+        know; a commit adds a file to the folder, which changes its mtime, so a folder whose
+        mtime is the one it had when last found up to date is not listed again. An mtime less
+        than a second older than that finding is not relied on: two commits within one tick of
+        the file system's clock would leave the same mtime."""
+        mtime = os.stat(self.path).st_mtime_ns
+        if mtime == self._unchanged_since:
+            return True
+        checked_at = time.time_ns()
+        if not self._searcher.up_to_date():
+            return False
+        settled = checked_at - mtime > 1_000_000_000
+        self._unchanged_since = mtime if settled else None
+        return True
 
     def generation(self) -> tuple:
         """Which state of the index searches see now (changes with every commit or swap)."""
@@ -360,6 +379,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
             with contextlib.suppress(Exception):
                 self._searcher.close()
         self._tables.close()
+        self._unchanged_since = None
         self._searcher, self._state = None, None
 
     def _run(
