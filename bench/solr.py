@@ -10,12 +10,14 @@ passages and facet counts are compared with Whoosh's.
 import os
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from time import perf_counter
 
 from django.conf import settings
 from haystack import connections
 
 from bench import ours
+from bench.goals import at_least, at_most, first_run_goal, repeat_goal
 from bench.queries import QUERIES
 from bench.report import percentile, simple_table
 
@@ -102,45 +104,79 @@ def ms(runs) -> list[float]:
     return [r.seconds * 1000 for r in runs]
 
 
-def engines_table(whoosh, solr: SolrRun, fts5, rebuild, fts_build, whoosh_worker) -> str:
-    """Whoosh, Solr and FTS5 side by side: search latency, rebuild rate, a worker's memory."""
+def engines_table(whoosh, solr: SolrRun, fts5, rebuild, fts_build, whoosh_worker, goals) -> str:
+    """Whoosh, Solr and FTS5 side by side (search latency, rebuild rate, a worker's memory), each
+    engine judged by the goals of the size (bench.goals)."""
 
     def worker_mib(worker: dict):
         kib = worker.get("status_kib", {})
-        return f"{kib['VmHWM'] / 1024:,.0f}" if "VmHWM" in kib else "—"
+        return kib["VmHWM"] / 1024 if "VmHWM" in kib else None
 
+    def verdict(met):
+        return {None: "—", True: "yes", False: "NO"}[met]
+
+    def judged(values, judge):
+        """values: Whoosh, Solr, FTS5; judge(mine, fts5) -> (goal, met) or None."""
+        found = [judge(values[0], values[2]), judge(values[1], values[2])]
+        goal = next((g[0] for g in found if g and g[0]), "")
+        return [goal, *(verdict(g[1] if g else None) for g in found)]
+
+    first, repeat = first_run_goal(goals), repeat_goal(goals)
     rows = []
-    for label, runs in (
-        ("search p50, first run (ms)", lambda r: percentile(ms(r.cold), 50)),
-        ("search p95, first run (ms)", lambda r: percentile(ms(r.cold), 95)),
-        ("search p50, repeat (ms)", lambda r: percentile(ms(r.warm), 50)),
-        ("search p95, repeat (ms)", lambda r: percentile(ms(r.warm), 95)),
+    for label, runs, judge, name in (
+        ("search p50, first run (ms)", lambda r: percentile(ms(r.cold), 50), first, "p50"),
+        ("search p95, first run (ms)", lambda r: percentile(ms(r.cold), 95), first, "p95"),
+        ("search p50, repeat (ms)", lambda r: percentile(ms(r.warm), 50), repeat, "p50"),
+        ("search p95, repeat (ms)", lambda r: percentile(ms(r.warm), 95), repeat, "p95"),
         (
             "search p50, expand=0 (ms)",
             lambda r: percentile(ms(getattr(r, "unexpanded", None) or r.warm), 50),
+            None,
+            "",
         ),
         (
             "search p95, expand=0 (ms)",
             lambda r: percentile(ms(getattr(r, "unexpanded", None) or r.warm), 95),
+            None,
+            "",
         ),
     ):
-        rows.append([label, *(f"{runs(r):,.2f}" for r in (whoosh, solr.queries, fts5))])
+        values = [runs(r) for r in (whoosh, solr.queries, fts5)]
+        cells = [f"{v:,.2f}" for v in values]
+        goal = judged(values, partial(judge, name)) if judge else ["", "—", "—"]
+        rows.append([label, *cells, *goal])
+    rates = [
+        rebuild.passages / rebuild.seconds,
+        solr.passages / solr.rebuild_seconds,
+        fts_build.rows / fts_build.seconds,
+    ]
     rows.append(
         [
             "rebuild (passages/s)",
-            f"{rebuild.passages / rebuild.seconds:,.0f}",
-            f"{solr.passages / solr.rebuild_seconds:,.0f}",
-            f"{fts_build.rows / fts_build.seconds:,.0f}",
+            *(f"{v:,.0f}" for v in rates),
+            *judged(rates, lambda m, _: at_least(m, goals.rebuild_per_s, "≥ {:,.0f}/s")),
         ]
     )
+    memory = [worker_mib(whoosh_worker), worker_mib(solr.worker), None]
     rows.append(
         [
             "a fresh web worker's peak memory (MiB)",
-            worker_mib(whoosh_worker),
-            worker_mib(solr.worker),
-            "—",
+            *("—" if v is None else f"{v:,.0f}" for v in memory),
+            *judged(memory, lambda m, _: at_most(m, goals.worker_mib, "≤ {:g} MiB")),
         ]
     )
     same = len(QUERIES) - len(solr.differing)
-    rows.append(["queries with Whoosh's passages and facets", "—", f"{same}/{len(QUERIES)}", "—"])
-    return simple_table(["", "Whoosh", "Solr", "FTS5"], rows, right={1, 2, 3})
+    rows.append(
+        [
+            "queries with Whoosh's passages and facets",
+            "—",
+            f"{same}/{len(QUERIES)}",
+            "—",
+            f"all {len(QUERIES)}",
+            "—",
+            verdict(not solr.differing),
+        ]
+    )
+    return simple_table(
+        ["", "Whoosh", "Solr", "FTS5", "goal", "Whoosh met?", "Solr met?"], rows, right={1, 2, 3}
+    )

@@ -1,35 +1,45 @@
-"""The benchmark's table judges the speed and memory goals only at the size they are set for;
+"""The benchmark's table judges the speed and memory goals set for its size (bench/goals.py);
 `--engine solr` asks for the cluster's nodes; the load's report judges its goals."""
 
 import pytest
 
+from bench.goals import first_run_goal, goals_for, repeat_goal
 from bench.load_report import Edits, Sample, report
-from bench.report import Row
-from bench.run import GOAL_SIZE, judged_at_size
+from bench.run import stats_rows
 
 
-def rows():
-    return [
-        Row("seed corpus import + index (s)", 1.7, goal="< 10 s", met=True),
-        Row("all, first run p50 (ms)", 3.0, 1.0, goal="≤ 2× FTS5", met=False),
-        Row(
-            "queries whose hits, order and facet counts equal Whoosh's matchers'",
-            48,
-            goal="all 48",
-            met=True,
-        ),
-    ]
+class Timed:
+    def __init__(self, ms):
+        self.seconds = ms / 1000
 
 
-def test_goals_are_judged_at_the_size_they_are_set_for():
-    judged = judged_at_size(rows(), GOAL_SIZE)
-    assert [r.met for r in judged] == [True, False, True]
+def first_run_rows(n, mine_ms, fts_ms):
+    mine, theirs = [Timed(v) for v in mine_ms], [Timed(v) for v in fts_ms]
+    return stats_rows("all, first run", mine, theirs, goal_for=first_run_goal(goals_for(n)))
 
 
-def test_at_other_sizes_speed_goals_are_shown_not_judged():
-    seed, p50, same = judged_at_size(rows(), 10_000)
-    assert (p50.goal, p50.met) == ("≤ 2× FTS5 at 100k", None)
-    assert seed.met is True and same.met is True
+def test_at_100k_a_first_run_is_judged_against_fts5():
+    p50, p95, worst = first_run_rows(100_000, [30.0] * 10, [29.0] * 9 + [400.0])
+    assert (p50.goal, p50.met) == ("≤ 1× FTS5", False)
+    assert (p95.goal, p95.met) == ("≤ 0.5× FTS5", True)
+    assert worst.met is None
+
+
+def test_at_a_million_the_p95_is_judged_in_milliseconds():
+    p50, p95, _ = first_run_rows(1_000_000, [300.0] * 18 + [450.0] * 2, [310.0] * 20)
+    assert (p50.goal, p50.met) == ("≤ 1× FTS5", True)
+    assert (p95.goal, p95.met) == ("≤ 400 ms", False)
+    assert goals_for(1_000_000).open_s == 1.0 and goals_for(1_000_000).worker_mib == 400
+
+
+def test_at_other_sizes_nothing_is_judged_but_shown():
+    rows = first_run_rows(10_000, [30.0] * 10, [1.0] * 10)
+    assert [(r.goal, r.met) for r in rows] == [("", None)] * 3
+    mine = [Timed(50.0)] * 10
+    repeat = stats_rows("all, repeat", mine, mine, goal_for=repeat_goal(goals_for(10_000)))
+    assert repeat[1].met is None
+    repeat = stats_rows("all, repeat", mine, mine, goal_for=repeat_goal(goals_for(100_000)))
+    assert (repeat[1].goal, repeat[1].met) == ("≤ 20 ms", False)
 
 
 def test_a_kept_folder_is_made_and_a_temporary_one_is_new(tmp_path):
@@ -54,6 +64,31 @@ def test_the_solr_run_needs_the_nodes_and_says_how_to_get_them(monkeypatch, caps
     monkeypatch.setenv("ARCHIVE_SOLR_URLS", "http://127.0.0.1:8983/solr")
     assert arguments(["--engine", "solr"]).engine == "solr"
     assert arguments([]).engine == "whoosh"
+
+
+def test_the_engines_table_judges_each_engine_by_the_goals_of_its_size():
+    from types import SimpleNamespace
+
+    from bench.queries import QUERIES
+    from bench.solr import SolrRun, engines_table
+
+    def runs(ms):
+        timed = [Timed(ms)] * 20
+        return SimpleNamespace(cold=timed, warm=timed, unexpanded=timed)
+
+    solr = SolrRun(200.0, 100_000, runs(50.0), {}, {"status_kib": {"VmHWM": 200 * 1024}})
+    rebuild = SimpleNamespace(passages=100_000, seconds=80.0)
+    fts_build = SimpleNamespace(rows=100_000, seconds=10.0)
+    whoosh_worker = {"status_kib": {"VmHWM": 350 * 1024}}
+    text = engines_table(
+        runs(20.0), solr, runs(30.0), rebuild, fts_build, whoosh_worker, goals_for(100_000)
+    )
+    lines = {line.split("  ")[0].strip(): line.split() for line in text.splitlines()}
+    assert lines["search p50, first run (ms)"][-2:] == ["yes", "NO"]
+    assert lines["rebuild (passages/s)"][-2:] == ["yes", "NO"]
+    assert lines["a fresh web worker's peak memory (MiB)"][-2:] == ["NO", "yes"]
+    assert lines["queries with Whoosh's passages and facets"][-1] == "yes"
+    assert f"{len(QUERIES)}/{len(QUERIES)}" in text
 
 
 def load_report(synthetic: int, *, seconds_each: float, freshness: list[float]):
