@@ -172,7 +172,7 @@ def test_edits_that_keep_coming_are_still_merged_in_time(private_index):
 def test_after_an_edit_only_the_new_segment_is_opened_and_deletions_hold(
     private_index, monkeypatch
 ):
-    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 
     passage = Passage.objects.get(document__slug=SLUGS["001"], n=2)
     assert "Radek" in passage.text
@@ -186,10 +186,19 @@ def test_after_an_edit_only_the_new_segment_is_opened_and_deletions_hold(
         opened.append(segment.doc_count_all())
         return terms_reader(self, storage, segment)
 
+    columns = []
+    column_file = W3PerDocReader._get_column_file
+
+    def counting_columns(self, fieldname):
+        columns.append(self._doccount)
+        return column_file(self, fieldname)
+
     monkeypatch.setattr(W3Codec, "terms_reader", counting)
-    # The searcher opens the edit's segment; the others' term tables are the last generation's.
+    monkeypatch.setattr(W3PerDocReader, "_get_column_file", counting_columns)
+    # The searcher opens the edit's segment; the others' files are the last generation's.
     assert engine().run(plan.Term("text", "reopenword"), end=5).total == 1
     assert opened == [1]
+    assert columns and set(columns) == {1}
     # The passage's former version, deleted from the segment shared with the last generation,
     # is not found any more.
     assert engine().run(plan.Term("text", "radek"), end=50).total == before - 1

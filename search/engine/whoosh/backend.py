@@ -37,7 +37,7 @@ from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
 from search.engine.whoosh.facets import FacetArrays
 from search.engine.whoosh.merging import full_tier, merge_backlog, merge_by_tiers
 from search.engine.whoosh.postings import SEGMENTS, IndexArrays, segment_readers
-from search.engine.whoosh.reopening import TermTables
+from search.engine.whoosh.reopening import OpenSegments
 from search.engine.whoosh.swap import fresh_folder, swap_in
 from search.facets import BY_FIELD, INDEX_FIELDS
 from search.search_indexes import STEMMED_FIELDS
@@ -168,7 +168,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         self._searcher = None
         self._state = None
         self._opened = None
-        self._tables = TermTables()
+        self._open = OpenSegments()
         self._unchanged_since = None  # the index folder's mtime when last found up to date
 
     def setup(self):
@@ -254,7 +254,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
-            self._tables.close()
+            self._open.close()
             self._unchanged_since = None
             self.setup_complete = False
             self.setup()
@@ -310,7 +310,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         if self._searcher is None:
             self.index = self.index.refresh()
             # Segments the last generation had are not opened again (`reopening`).
-            self._searcher = self._tables.searcher(self.index)
+            self._searcher = self._open.searcher(self.index)
         return self._searcher
 
     def up_to_date(self) -> bool:
@@ -378,7 +378,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         if self._searcher is not None:
             with contextlib.suppress(Exception):
                 self._searcher.close()
-        self._tables.close()
+        self._open.close()
         self._unchanged_since = None
         self._searcher, self._state = None, None
 

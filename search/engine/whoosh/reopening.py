@@ -10,16 +10,18 @@ Whoosh's own `reader(reuse=…)` cannot be used: it adds the reused reader's seg
 generation's, bringing back segments a merge removed.
 """
 
+import copy
+
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
 
-class TermsSharingReader(SegmentReader):
-    """A segment's reader whose term table belongs to `TermTables`: closing it closes only its
-    own per-document part."""
+class SharedFilesReader(SegmentReader):
+    """A segment's reader whose files belong to `OpenSegments`, which closes them."""
 
-    def __init__(self, storage, schema, segment, terms, generation):
-        # SegmentReader.__init__ less the opening of the term table (whoosh 2.7).
+    def __init__(self, storage, schema, segment, files, generation):
+        # SegmentReader.__init__ less the opening of the files (whoosh 2.7).
+        terms, perdoc = files
         self.schema = schema
         self.is_closed = False
         self._segment = segment
@@ -28,23 +30,25 @@ class TermsSharingReader(SegmentReader):
         self._storage = storage
         self._codec = segment.codec()
         self._terms = terms
-        self._perdoc = self._codec.per_document_reader(storage, segment)
+        # The shared per-document reader's open files and column readers (its dictionaries,
+        # shared by the copy), with this generation's segment: its deletions.
+        self._perdoc = copy.copy(perdoc)
+        self._perdoc._segment = segment
 
     def close(self):
-        if not self.is_closed:
-            self._perdoc.close()
-            self.is_closed = True
+        self.is_closed = True
 
 
-class TermTables:
-    """The open term tables of the segments of the generation searched last, by segment id."""
+class OpenSegments:
+    """The open files (term table, per-document reader) of the segments of the generation
+    searched last, by segment id."""
 
     def __init__(self):
         self.open = {}
 
     def searcher(self, index) -> Searcher:
-        """A searcher of the latest generation of `index` (a FileIndex); the term tables of
-        segments it no longer has are closed."""
+        """A searcher of the latest generation of `index` (a FileIndex); the files of segments
+        it no longer has are closed."""
         toc = index._read_toc()
         storage, kept, self.open = index.storage, self.open, {}
         readers = []
@@ -54,18 +58,18 @@ class TermTables:
                     readers.append(SegmentReader(storage, toc.schema, segment, toc.generation))
                     continue
                 sid = segment.segment_id()
-                terms = kept.pop(sid, None) or segment.codec().terms_reader(storage, segment)
-                self.open[sid] = terms
+                files = kept.pop(sid, None) or opened(storage, segment)
+                self.open[sid] = files
                 readers.append(
-                    TermsSharingReader(storage, toc.schema, segment, terms, toc.generation)
+                    SharedFilesReader(storage, toc.schema, segment, files, toc.generation)
                 )
         except BaseException:
             # A merge removed files of a segment (the caller opens the index anew).
             self.close()
             raise
         finally:
-            for terms in kept.values():
-                terms.close()
+            for files in kept.values():
+                close(files)
         if not readers:
             reader = EmptyReader(toc.schema)
         elif len(readers) == 1:
@@ -75,6 +79,17 @@ class TermTables:
         return Searcher(reader, fromindex=index)
 
     def close(self) -> None:
-        for terms in self.open.values():
-            terms.close()
+        for files in self.open.values():
+            close(files)
         self.open = {}
+
+
+def opened(storage, segment) -> tuple:
+    codec = segment.codec()
+    return codec.terms_reader(storage, segment), codec.per_document_reader(storage, segment)
+
+
+def close(files) -> None:
+    terms, perdoc = files
+    terms.close()
+    perdoc.close()
