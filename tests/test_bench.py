@@ -123,3 +123,16 @@ def test_at_100k_the_load_report_judges_latency_against_its_own_goal():
     assert goals["p95 ms, all requests"]["goal"] == "≤ 300"
     assert goals["p95 ms, all requests"]["met"] is True
     assert goals["requests/s"]["met"] is None  # set for the seed corpus only
+
+
+def test_reuse_needs_a_folder_a_kept_run_finished(tmp_path, capsys):
+    from bench import SETUP_RECORD
+    from bench.__main__ import arguments
+
+    with pytest.raises(SystemExit):
+        arguments(["--size", "1m", "--reuse", str(tmp_path)])
+    assert f"no finished corpus there ({SETUP_RECORD} is missing)" in capsys.readouterr().err
+    (tmp_path / SETUP_RECORD).write_text("{}")
+    assert arguments(["--size", "1m", "--reuse", str(tmp_path)]).reuse == tmp_path
+    with pytest.raises(SystemExit):
+        arguments(["--reuse", str(tmp_path), "--keep", str(tmp_path / "other")])
