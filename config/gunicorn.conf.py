@@ -37,8 +37,8 @@ def when_ready(server):
 
 
 def pre_fork(server, worker):
-    """A worker keeps its database connection between requests: it must not inherit one from
-    the master (an SQLite connection must never cross a fork)."""
+    """A worker must not inherit a database connection from the master (an SQLite connection
+    must never cross a fork, and a kept PostgreSQL one must not be shared)."""
     from django.db import connections
 
     connections.close_all()

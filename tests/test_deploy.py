@@ -385,31 +385,6 @@ def test_gunicorn_workers_start_with_the_archive_imported():
     assert done.stdout.strip() == "[]"
 
 
-def holders(path: Path) -> set[int]:
-    """The processes holding the file open."""
-    pids = set()
-    for fd in Path("/proc").glob("[0-9]*/fd/*"):
-        try:
-            if os.readlink(fd) == str(path):
-                pids.add(int(fd.parts[2]))
-        except OSError:
-            pass
-    return pids
-
-
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
-def test_a_gunicorn_worker_keeps_its_database_connection_between_requests(tmp_path):
-    with gunicorn(production(tmp_path, ARCHIVE_BEHIND_PLAIN_HTTP="1")) as base:
-        headers = {"Host": "archive.example.org", "X-Forwarded-Proto": "https"}
-        held = []
-        for _ in range(2):
-            status, _, body = fetch(base + "/api/documents/", headers)
-            assert status == 200, body
-            held.append(holders(tmp_path / "archive.sqlite3"))
-    # One worker, holding the same connection after each request (none opened per request).
-    assert len(held[0]) == 1 and held[0] == held[1]
-
-
 def test_gunicorn_forks_no_database_connection_into_a_worker():
     script = (
         "import runpy, django; django.setup(); from django.db import connection; "
