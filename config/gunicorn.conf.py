@@ -44,16 +44,6 @@ def pre_fork(server, worker):
     connections.close_all()
 
 
-# A web worker runs a little behind the index worker (and the rest of the machine) for the CPU:
-# under a full load of searches, an edit is still written, merged and searchable at once, and
-# the index worker takes little of it. 0 runs them level.
-web_nice = int(os.environ.get("ARCHIVE_WEB_NICE", "5"))
-
-
-def post_fork(server, worker):
-    os.nice(web_nice)
-
-
 # A request that takes longer than this is stuck: the worker is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # On a restart or Ctrl-C, requests in progress get this long to finish.

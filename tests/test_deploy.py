@@ -398,19 +398,3 @@ def test_gunicorn_forks_no_database_connection_into_a_worker():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "True"
-
-
-def test_a_web_worker_yields_the_cpu_to_the_index_worker():
-    if os.nice(0) >= 15:
-        pytest.skip("the tests run at too low a priority to lower it further")
-    script = (
-        "import os, runpy; before = os.nice(0); "
-        "runpy.run_path('config/gunicorn.conf.py')['post_fork'](None, None); "
-        "print(os.nice(0) - before)"
-    )
-    environ = {k: v for k, v in os.environ.items() if k != "ARCHIVE_WEB_NICE"}
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=environ, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    assert int(done.stdout) == 5
