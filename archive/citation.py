@@ -236,6 +236,14 @@ def full_stop(sentence: str) -> str:
     return sentence if sentence.rstrip("”’»“").endswith((".", "!", "?")) else sentence + "."
 
 
+def revision_numbered(passage: Passage, number: int):
+    """The passage's revision of that number (None if none), from the revisions read with it
+    when the caller prefetched them (`references.cited_passage`)."""
+    if "revisions" in getattr(passage, "_prefetched_objects_cache", {}):
+        return next((r for r in passage.revisions.all() if r.number == number), None)
+    return passage.revisions.filter(number=number).first()
+
+
 def cite(
     passage: Passage,
     url: str,
@@ -246,7 +254,7 @@ def cite(
     language: str | None = None,
 ) -> Cited:
     """What a citation names; ValueError if the quote is not in the cited text."""
-    found = passage.revisions.filter(number=revision).first() if revision else None
+    found = revision_numbered(passage, revision) if revision else None
     text = found.text if found else passage.text
     quote = " ".join((quote or "").split())
     if quote and not quote_in_text(text, quote):

@@ -4,6 +4,7 @@ and the API all resolve references here, so a reference means the same everywher
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -82,10 +83,17 @@ class CitedPassage:
 def cited_passage(document: Document, n: int, rev: str | None = None) -> CitedPassage:
     """Passage `n` of a document at the revision `rev` names (None: the current text); Http404
     if the document has no such passage or the passage no such revision."""
-    passage = document.passages.select_related("document").filter(n=n).first()
+    # The revisions are kept on the passage: its citation and metadata read them there.
+    revisions_in_order = Prefetch("revisions", PassageRevision.objects.order_by("number"))
+    passage = (
+        document.passages.select_related("document")
+        .prefetch_related(revisions_in_order)
+        .filter(n=n)
+        .first()
+    )
     if passage is None:
         raise Http404(_("No such passage."))
-    revisions = list(passage.revisions.order_by("number"))
+    revisions = list(passage.revisions.all())
     shown = None
     if rev is not None:
         by_number = {r.number: r for r in revisions}

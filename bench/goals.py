@@ -82,3 +82,24 @@ def repeat_goal(goals: Goals):
         return None
 
     return judge
+
+
+@dataclass(frozen=True)
+class LoadGoals:
+    """The load benchmark's goals (bench.load) by synthetic passages added to the seed corpus;
+    None where the size sets none. No errors and an index equal to the database hold at any
+    size."""
+
+    requests_per_s: float | None = None  # at least, all requests
+    p95_ms: float | None = None  # all requests
+    searchable_p95_s: float | None = None  # an edit, from its commit
+
+
+LOAD_BY_SIZE = {
+    0: LoadGoals(requests_per_s=200.0, p95_ms=100.0, searchable_p95_s=1.0),
+    100_000: LoadGoals(p95_ms=300.0),
+}
+
+
+def load_goals_for(n: int) -> LoadGoals:
+    return LOAD_BY_SIZE.get(n, LoadGoals())

@@ -14,7 +14,8 @@
    server is stopped (also on Ctrl-C or SIGTERM) and the folder removed (unless --keep).
 
 Prints requests, throughput, p50/p95/p99 latency and errors per kind of request, the edits
-applied and how soon they were searchable; writes the same to bench/results/load-<time>.json.
+applied and how soon they were searchable, and the load's goals with whether each was met
+(bench/load_report.py); writes the same to bench/results/load-<time>.json.
 
 The load generator is a pool of threads using http.client, not locust: locust runs on gevent, whose
 monkey-patching of sockets and threads does not mix with the Django set-up and the editor and

@@ -8,7 +8,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.report import percentile
+from bench.goals import at_least, at_most, load_goals_for
+from bench.report import percentile, simple_table
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -102,6 +103,59 @@ def table(by_kind: dict[str, dict], overall: dict) -> str:
     return "\n".join(out)
 
 
+def searchable_goal(searchable: dict, limit: float | None) -> tuple[str, bool | None]:
+    """An edit never found misses the goal, whatever the p95 of those found."""
+    goal, met = at_most(searchable["p95"], limit, "≤ {:g}")
+    return goal, met and not searchable["never_found"] if met is not None else None
+
+
+def goal_rows(overall: dict, searchable: dict, after: dict, synthetic: int) -> list[dict]:
+    """The goals of the size (bench/goals.py) beside what was measured; `met` is None where
+    the size sets no such goal."""
+    goals = load_goals_for(synthetic)
+    rows = [
+        (
+            "requests/s",
+            overall["throughput_per_s"],
+            at_least(overall["throughput_per_s"], goals.requests_per_s, "≥ {:g}"),
+        ),
+        (
+            "p95 ms, all requests",
+            overall["latency_ms"]["p95"],
+            at_most(overall["latency_ms"]["p95"], goals.p95_ms, "≤ {:g}"),
+        ),
+        ("errors", overall["errors"], at_most(overall["errors"], 0, "{:g}")),
+        (
+            "edit searchable, p95 s",
+            searchable["p95"],
+            searchable_goal(searchable, goals.searchable_p95_s),
+        ),
+        (
+            "check_index differences",
+            after.get("index_differences"),
+            at_most(after.get("index_differences"), 0, "{:g}"),
+        ),
+    ]
+    return [
+        {"metric": metric, "measured": value, "goal": goal or "—", "met": met}
+        for metric, value, (goal, met) in rows
+    ]
+
+
+def goals_table(rows: list[dict]) -> str:
+    digits = {"edit searchable, p95 s": 2}
+    lines = [
+        [
+            r["metric"],
+            fmt(r["measured"], digits.get(r["metric"], 1)),
+            r["goal"],
+            {None: "—", True: "yes", False: "NO"}[r["met"]],
+        ]
+        for r in rows
+    ]
+    return simple_table(["goal", "measured", "target", "met?"], lines, right={1})
+
+
 def report(
     *,
     samples: list[Sample],
@@ -133,6 +187,9 @@ def report(
         for s in samples
         if failed(s)
     ][:20]
+    goals = goal_rows(
+        overall, edit_summary["searchable_after_s"], after, setup.get("synthetic_passages", 0)
+    )
     lines = [
         table(by_kind, overall),
         "",
@@ -149,6 +206,7 @@ def report(
             fmt(after.get("drain_seconds"), 1), after.get("index_differences", "—")
         ),
     ]
+    lines += ["", goals_table(goals)]
     if error_samples:
         lines += ["", "first errors:"]
         lines += [
@@ -168,6 +226,7 @@ def report(
         "by_kind": by_kind,
         "edits": edit_summary,
         "after": after,
+        "goals": goals,
         "error_samples": error_samples,
     }
     path = None

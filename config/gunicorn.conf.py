@@ -36,6 +36,14 @@ def when_ready(server):
     import_module("search.engine.whoosh.backend")
 
 
+def pre_fork(server, worker):
+    """A worker must not inherit a database connection from the master (an SQLite connection
+    must never cross a fork, and a kept PostgreSQL one must not be shared)."""
+    from django.db import connections
+
+    connections.close_all()
+
+
 # A request that takes longer than this is stuck: the worker is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # On a restart or Ctrl-C, requests in progress get this long to finish.

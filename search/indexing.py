@@ -53,28 +53,35 @@ def after_commit():
         transaction.on_commit(drain_if_free)
 
 
-def reindex_passages(ids) -> None:
-    """Write the given passages to the index as they are now, dropping unpublished ones."""
+def reindex_passages(ids, *, merge=True) -> None:
+    """Write the given passages to the index as they are now, dropping unpublished ones (with
+    `merge` off, the engine's upkeep is left for `compact`)."""
     ids = set(ids)
     if not ids:
         return
     index = passage_index()
     current = index.passages(index.index_queryset().filter(pk__in=ids))
-    engine().apply([index.full_prepare(p) for p in current], ids - {p.pk for p in current})
+    engine().apply(
+        [index.full_prepare(p) for p in current], ids - {p.pk for p in current}, merge=merge
+    )
 
 
 def apply_tasks(tasks: list[IndexTask]) -> None:
-    """Reindex what a batch of tasks asks for."""
-    reindex_passages({t.passage_id for t in tasks if t.kind == TaskKind.PASSAGE})
+    """Reindex what a batch of tasks asks for; other changes may wait behind it, so the
+    engine's upkeep waits until the queue is empty (`drain`)."""
+    reindex_passages({t.passage_id for t in tasks if t.kind == TaskKind.PASSAGE}, merge=False)
 
 
 def drain(*, stop=None) -> int:
     """Apply queued tasks in order until the queue is empty; the caller holds the writer lock.
-    Tasks are deleted only after the index has committed them."""
+    Tasks are deleted only after the index has committed them; once none is left, the engine
+    does the upkeep it put off (a merge holds back the changes that come meanwhile, so it waits
+    for a moment without any)."""
     done = 0
     while stop is None or not stop():
         tasks = list(IndexTask.objects.order_by("id")[:BATCH])
         if not tasks:
+            engine().compact()
             break
         rebuilds = [t for t in tasks if t.kind == TaskKind.REBUILD]
         if rebuilds:

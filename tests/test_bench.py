@@ -1,9 +1,10 @@
 """The benchmark's table judges the speed and memory goals set for its size (bench/goals.py);
-`--engine solr` asks for the cluster's nodes."""
+`--engine solr` asks for the cluster's nodes; the load's report judges its goals."""
 
 import pytest
 
 from bench.goals import first_run_goal, goals_for, repeat_goal
+from bench.load_report import Edits, Sample, report
 from bench.run import stats_rows
 
 
@@ -88,6 +89,40 @@ def test_the_engines_table_judges_each_engine_by_the_goals_of_its_size():
     assert lines["a fresh web worker's peak memory (MiB)"][-2:] == ["NO", "yes"]
     assert lines["queries with Whoosh's passages and facets"][-1] == "yes"
     assert f"{len(QUERIES)}/{len(QUERIES)}" in text
+
+
+def load_report(synthetic: int, *, seconds_each: float, freshness: list[float]):
+    samples = [
+        Sample("api search", i / 250, seconds_each, 200, "/api/search/?q=x") for i in range(250)
+    ]
+    samples.append(Sample("passage page", 0.5, 0.01, 500, "/documents/x/1/"))
+    edits = Edits(applied=len(freshness), freshness=freshness)
+    text, record, _ = report(
+        samples=samples,
+        seconds=1.0,
+        edits=edits,
+        setup={"synthetic_passages": synthetic},
+        after={"index_differences": 0},
+        write=False,
+    )
+    return text, {g["metric"]: g for g in record["goals"]}
+
+
+def test_the_load_report_judges_its_goals_on_the_seed_corpus():
+    text, goals = load_report(0, seconds_each=0.05, freshness=[0.3] * 18 + [1.5] * 2)
+    assert "met?" in text
+    assert goals["requests/s"]["met"] is True  # 251 in a second
+    assert goals["p95 ms, all requests"]["met"] is True
+    assert goals["errors"]["met"] is False  # the one 500
+    assert goals["edit searchable, p95 s"]["met"] is False  # p95 1.5 s
+    assert goals["check_index differences"]["met"] is True
+
+
+def test_at_100k_the_load_report_judges_latency_against_its_own_goal():
+    _, goals = load_report(100_000, seconds_each=0.2, freshness=[0.3])
+    assert goals["p95 ms, all requests"]["goal"] == "≤ 300"
+    assert goals["p95 ms, all requests"]["met"] is True
+    assert goals["requests/s"]["met"] is None  # set for the seed corpus only
 
 
 def test_reuse_needs_a_folder_a_kept_run_finished(tmp_path, capsys):

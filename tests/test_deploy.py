@@ -383,3 +383,18 @@ def test_gunicorn_workers_start_with_the_archive_imported():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_gunicorn_forks_no_database_connection_into_a_worker():
+    script = (
+        "import runpy, django; django.setup(); from django.db import connection; "
+        "connection.ensure_connection(); "
+        "runpy.run_path('config/gunicorn.conf.py')['pre_fork'](None, None); "
+        "print(connection.connection is None)"
+    )
+    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"

@@ -2,8 +2,8 @@
 that needs it (an import, a correction, a merge or split), or, after the thesaurus changed, as
 a re-tagging of every passage that the index worker runs."""
 
-from django.db import transaction
-from django.db.models import Count, Max
+from django.db import connection, transaction
+from django.db.models import Max
 
 from archive.concepts.thesaurus import Thesaurus
 from archive.models import (
@@ -19,17 +19,23 @@ from archive.signals import announce_passages_changed, announce_thesaurus_change
 _cache: dict[str, object] = {"version": None, "thesaurus": None}
 
 
-def thesaurus_version():
-    """Changes whenever a concept or label changes, in this process or another."""
-    return (
-        ConceptLabel.objects.aggregate(n=Count("id"), top=Max("id")).values(),
-        Concept.objects.aggregate(n=Count("id"), changed=Max("updated_at")).values(),
-    )
+def thesaurus_version() -> tuple:
+    """Changes whenever a concept or label changes, in this process or another. Every search
+    asks it, so it is one statement without the ORM's query building: the labels' count and
+    highest id, the concepts' count and latest change."""
+    quote = connection.ops.quote_name
+    labels, concepts = quote(ConceptLabel._meta.db_table), quote(Concept._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {labels}), (SELECT MAX(id) FROM {labels}),"
+            f" (SELECT COUNT(*) FROM {concepts}), (SELECT MAX(updated_at) FROM {concepts})"
+        )
+        return tuple(cursor.fetchone())
 
 
 def current_thesaurus() -> Thesaurus:
     """The thesaurus as in the database now, rebuilt only when it changed."""
-    version = tuple(tuple(v) for v in thesaurus_version())
+    version = thesaurus_version()
     if _cache["version"] != version:
         thesaurus = Thesaurus()
         for slug, language, text, preferred in ConceptLabel.objects.values_list(

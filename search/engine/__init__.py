@@ -103,9 +103,15 @@ class Engine(abc.ABC):
     # Writing -----------------------------------------------------------------------------
 
     @abc.abstractmethod
-    def apply(self, upserts: Sequence[dict], deletes: Iterable[int]) -> None:
+    def apply(self, upserts: Sequence[dict], deletes: Iterable[int], *, merge=True) -> None:
         """Write prepared index entries (`PassageIndex.full_prepare`) and remove passages by
-        primary key, all in one commit."""
+        primary key, all in one commit; `merge` off says more changes wait, so upkeep the
+        engine can put off (`compact`) should wait too."""
+
+    def compact(self) -> bool:
+        """Upkeep put off while changes waited (Whoosh: merging segments), done when none
+        waits; whether there was any. Engines that do their own have none."""
+        return False
 
     @abc.abstractmethod
     def rebuild(

@@ -1,6 +1,8 @@
 """Reader pages: catalogue, document reader and passage permalink, as a reader sees them."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from archive.models import Document, Passage
@@ -61,6 +63,17 @@ def test_passage_page_shows_text_context_neighbours_and_citation(client):
     assert "Wikipedia (ro), revision 15759133." in page
     assert 'class="passage-text" lang="ro"' in page
     assert "Copy citation" in page
+
+
+def test_passage_page_reads_what_it_shows_once(client):
+    url = f"/documents/{SLUGS['001']}/2/"
+    client.get(url)  # the thesaurus and the language cookie's first reads
+    with CaptureQueriesContext(connection) as done:
+        assert client.get(url).status_code == 200
+    statements = [q["sql"] for q in done.captured_queries]
+    # Document, passage with its revisions, alias, neighbours, notes: the revision the citation
+    # and the metadata name is read once, with the passage.
+    assert len(statements) == 7 and len(set(statements)) == 7
 
 
 def test_first_passage_has_no_previous_link(client):

@@ -103,3 +103,19 @@ def test_a_rebuild_queued_after_a_thesaurus_change_keeps_the_retagging(worker_mo
     drain_if_free()  # the writer's round, as the index worker runs it
     assert "nazi-germany" in slugs_of(passage)
     assert index_differences().total == 0
+
+
+def test_a_search_asks_once_whether_the_thesaurus_changed(django_assert_num_queries):
+    current_thesaurus()
+    with django_assert_num_queries(1):
+        current_thesaurus()
+
+
+def test_a_label_another_process_added_is_found_at_once():
+    assert "lithuania" not in current_thesaurus().find_in("oko Žmudije", "hr")
+    # bulk_create sends no signal: to this process the label is as new as another process's.
+    concept = Concept.objects.get(slug="lithuania")
+    ConceptLabel.objects.bulk_create(
+        [ConceptLabel(concept=concept, language="hr", text="Žmudija", preferred=False)]
+    )
+    assert "lithuania" in current_thesaurus().find_in("oko Žmudije", "hr")

@@ -1,6 +1,8 @@
 """What a search keeps from one index generation to the next: only what an edit cannot
 change, and every edit is still found."""
 
+import time
+
 import pytest
 from haystack import connections
 from whoosh.reading import SegmentReader
@@ -118,3 +120,134 @@ def test_a_term_is_read_again_only_from_the_segment_an_edit_added(private_index,
     assert set(read) == {1}
     assert passage.pk in {hit.pk for hit in after.hits}
     assert after.total == before.total + (passage.pk not in {hit.pk for hit in before.hits})
+
+
+def test_the_worker_merges_only_once_no_edit_waits(private_index, monkeypatch):
+    from whoosh.writing import SegmentWriter
+
+    from search import indexing
+    from search.engine.whoosh.merging import PER_TIER
+    from search.models import IndexTask, TaskKind
+
+    waiting_at_merges = []
+    add_reader = SegmentWriter.add_reader
+
+    def merging(self, reader):
+        waiting_at_merges.append(IndexTask.objects.count())
+        return add_reader(self, reader)
+
+    monkeypatch.setattr(SegmentWriter, "add_reader", merging)
+    monkeypatch.setattr(indexing, "BATCH", 1)  # a commit per edit, the others waiting
+    passages = list(Passage.objects.order_by("pk")[: PER_TIER + 2])
+    for n, passage in enumerate(passages):
+        passage.text += f" Waitword{chr(97 + n)}qz"
+        passage.save()
+    IndexTask.objects.bulk_create(
+        IndexTask(kind=TaskKind.PASSAGE, passage_id=p.pk) for p in passages
+    )
+    assert indexing.drain() == len(passages)
+    # A full tier was merged, and only after the last edit had been committed and dequeued.
+    assert waiting_at_merges and set(waiting_at_merges) == {0}
+    for n in range(len(passages)):
+        assert engine().run(plan.Term("text", f"waitword{chr(97 + n)}qz"), end=5).total == 1
+
+
+def test_edits_that_keep_coming_are_still_merged_in_time(private_index):
+    from search.engine.whoosh.merging import BACKLOG
+
+    def segments():
+        return len(engine().index.refresh()._segments())
+
+    before = segments()
+    unified = connections["default"].get_unified_index().get_index(Passage)
+    passage = Passage.objects.order_by("pk").first()
+    for n in range(BACKLOG + 1):
+        passage.text += f" Backlogword{n}"
+        engine().apply([unified.full_prepare(passage)], [], merge=False)
+    # The tier of one-passage segments was merged at BACKLOG, without waiting for a pause.
+    assert segments() <= before + 1 + 1
+    assert engine().run(plan.Term("text", f"backlogword{BACKLOG}"), end=5).total == 1
+
+
+def test_after_an_edit_only_the_new_segment_is_opened_and_deletions_hold(
+    private_index, monkeypatch
+):
+    from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
+
+    passage = Passage.objects.get(document__slug=SLUGS["001"], n=2)
+    assert "Radek" in passage.text
+    before = engine().run(plan.Term("text", "radek"), end=50).total
+    passage.text = passage.text.replace("Radek", "Reopenword")
+    edit(passage, "")  # the writer opens every segment to delete the former version
+    opened = []
+    terms_reader = W3Codec.terms_reader
+
+    def counting(self, storage, segment):
+        opened.append(segment.doc_count_all())
+        return terms_reader(self, storage, segment)
+
+    columns = []
+    column_file = W3PerDocReader._get_column_file
+
+    def counting_columns(self, fieldname):
+        columns.append(self._doccount)
+        return column_file(self, fieldname)
+
+    monkeypatch.setattr(W3Codec, "terms_reader", counting)
+    monkeypatch.setattr(W3PerDocReader, "_get_column_file", counting_columns)
+    # The searcher opens the edit's segment; the others' files are the last generation's.
+    assert engine().run(plan.Term("text", "reopenword"), end=5).total == 1
+    assert opened == [1]
+    assert columns and set(columns) == {1}
+    # The passage's former version, deleted from the segment shared with the last generation,
+    # is not found any more.
+    assert engine().run(plan.Term("text", "radek"), end=50).total == before - 1
+
+
+def test_an_unchanged_index_folder_is_not_listed_and_an_edit_at_once_is_seen(
+    private_index, monkeypatch
+):
+    import os
+
+    from whoosh.filedb.filestore import FileStorage
+
+    listings = []
+    original = FileStorage.list
+
+    def listing(self):
+        listings.append(1)
+        return original(self)
+
+    monkeypatch.setattr(FileStorage, "list", listing)
+    settled = time.time() - 5  # the folder as it is long after its last commit
+    os.utime(private_index, (settled, settled))
+    for _ in range(2):  # the searcher opened, then found up to date by a listing
+        engine().run(plan.Term("text", "pact"), end=5)
+    listings.clear()
+    for _ in range(3):
+        engine().run(plan.Term("text", "pact"), end=5)
+    assert listings == []
+    # An edit right after: the folder's mtime moved, so the new generation is searched.
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=1)
+    edit(passage, "Mtimeword")
+    assert engine().run(plan.Term("text", "mtimeword"), end=5).total == 1
+    edit(passage, "Mtimeagainword")  # within the same second, and the same clock tick maybe
+    assert engine().run(plan.Term("text", "mtimeagainword"), end=5).total == 1
+
+
+class Sized:
+    def __init__(self, docs):
+        self.docs = docs
+
+    def doc_count_all(self):
+        return self.docs
+
+
+def test_segments_of_a_full_build_are_never_merged_by_an_edit():
+    from search.engine.whoosh.merging import PER_TIER, full_tier
+
+    built = [Sized(40_000 + n) for n in range(2 * PER_TIER)]
+    edits = [Sized(1) for _ in range(PER_TIER)]
+    # Eight edits' segments are merged; sixteen of a build's, each of 40,000 passages, never.
+    assert full_tier(built + edits) == edits
+    assert full_tier(built) == []

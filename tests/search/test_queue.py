@@ -67,7 +67,7 @@ def test_a_worker_that_fails_midway_loses_nothing(seeded, worker_mode, client, m
     edit(passage, passage.text + " Zwitterionic.")
     real = indexing.reindex_passages
 
-    def crash(ids):
+    def crash(ids, **options):
         raise OSError("disk full")
 
     monkeypatch.setattr(indexing, "reindex_passages", crash)

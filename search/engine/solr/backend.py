@@ -282,9 +282,10 @@ class SolrEngine(BaseSearchBackend, Engine):
         except CollectionMissing:
             return None
 
-    def apply(self, upserts, deletes) -> None:
+    def apply(self, upserts, deletes, *, merge=True) -> None:
         """Deletes and updates in one request, soft-committed: searchable when it returns. The
-        first write to an alias that does not exist yet makes its collection."""
+        first write to an alias that does not exist yet makes its collection. (Solr merges its
+        segments itself: `merge` changes nothing.)"""
         try:
             self.send(self.alias, upserts, deletes, soft_commit=True)
         except CollectionMissing:

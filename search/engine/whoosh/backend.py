@@ -12,6 +12,7 @@ import contextlib
 import os
 import shutil
 import threading
+import time
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
@@ -34,8 +35,9 @@ from search.engine.whoosh.codec import CODEC
 from search.engine.whoosh.compile import PAIRED_FIELD, PAIRS_FIELD, compile_plan
 from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
 from search.engine.whoosh.facets import FacetArrays, keep_segment_files
-from search.engine.whoosh.merging import merge_by_tiers
+from search.engine.whoosh.merging import full_tier, merge_backlog, merge_by_tiers
 from search.engine.whoosh.postings import SEGMENTS, IndexArrays, segment_readers
+from search.engine.whoosh.reopening import OpenSegments
 from search.engine.whoosh.swap import fresh_folder, swap_in
 from search.facets import BY_FIELD, INDEX_FIELDS
 from search.search_indexes import STEMMED_FIELDS
@@ -166,6 +168,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         self._searcher = None
         self._state = None
         self._opened = None
+        self._open = OpenSegments()
+        self._unchanged_since = None  # the index folder's mtime when last found up to date
 
     def setup(self):
         super().setup()
@@ -184,8 +188,9 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         """haystack's update_index writes through `apply`, so its entries have their pairs."""
         self.apply([index.full_prepare(obj) for obj in iterable], [])
 
-    def apply(self, upserts, deletes) -> None:
-        """Update and delete documents in one writer commit (one new segment, not many)."""
+    def apply(self, upserts, deletes, *, merge=True) -> None:
+        """Update and delete documents in one writer commit (one new segment, not many); with
+        `merge` off (more changes wait), small segments are left for `compact`."""
         if not self.setup_complete:
             self.setup()
         self.reopen_if_swapped()
@@ -203,7 +208,23 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=merge_by_tiers)
+        writer.commit(mergetype=merge_by_tiers if merge else merge_backlog)
+
+    def compact(self) -> bool:
+        """Merge the lowest full tier of segments (`merging`), if one is full: whether it did.
+        Nothing is committed otherwise, so the searchers keep their generation."""
+        if not self.setup_complete:
+            self.setup()
+        self.reopen_if_swapped()
+        if not full_tier(self.index._segments()):
+            return False
+        writer = self.index.writer(timeout=30, compound=False, codec=CODEC)
+        try:
+            writer.commit(mergetype=merge_by_tiers)
+        except BaseException:
+            writer.cancel()
+            raise
+        return True
 
     def rebuild(self, batches, *, total, processes=None, progress=None) -> int:
         """A complete index in a new folder beside the live one (`building`, in several
@@ -234,6 +255,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+            self._open.close()
+            self._unchanged_since = None
             self.setup_complete = False
             self.setup()
 
@@ -281,14 +304,31 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         if not self.setup_complete:
             self.setup()
         self.reopen_if_swapped()
-        if self._searcher is not None and not self._searcher.up_to_date():
+        if self._searcher is not None and not self.up_to_date():
             # Searcher.refresh() can reopen the generation it already had; open anew instead.
             self._searcher.close()
             self._searcher = None
         if self._searcher is None:
             self.index = self.index.refresh()
-            self._searcher = self.index.searcher()
+            # Segments the last generation had are not opened again (`reopening`).
+            self._searcher = self._open.searcher(self.index)
         return self._searcher
+
+    def up_to_date(self) -> bool:
+        """Whether the searcher sees the latest generation. Whoosh lists the index folder to
+        know; a commit adds a file to the folder, which changes its mtime, so a folder whose
+        mtime is the one it had when last found up to date is not listed again. An mtime less
+        than a second older than that finding is not relied on: two commits within one tick of
+        the file system's clock would leave the same mtime."""
+        mtime = os.stat(self.path).st_mtime_ns
+        if mtime == self._unchanged_since:
+            return True
+        checked_at = time.time_ns()
+        if not self._searcher.up_to_date():
+            return False
+        settled = checked_at - mtime > 1_000_000_000
+        self._unchanged_since = mtime if settled else None
+        return True
 
     def generation(self) -> tuple:
         """Which state of the index searches see now (changes with every commit or swap)."""
@@ -339,6 +379,8 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         if self._searcher is not None:
             with contextlib.suppress(Exception):
                 self._searcher.close()
+        self._open.close()
+        self._unchanged_since = None
         self._searcher, self._state = None, None
 
     def _run(

@@ -8,6 +8,11 @@ second, taken from the web workers. Here segments are grouped by the order of ma
 their size (`PER_TIER` to a tier): the segments of a tier are merged once it holds `PER_TIER`
 of them, so a passage is rewritten once per tier it climbs, and a merge costs in proportion to
 the size of its tier.
+
+A merge holds the index worker: an edit that comes meanwhile waits for it. So while changes wait
+the worker commits them without merging (`merge_backlog`, unless a tier has grown to `BACKLOG`
+segments), and merges a full tier only once none waits (`ArchiveWhooshBackend.compact`), one
+tier at a time.
 """
 
 from whoosh.reading import SegmentReader
@@ -19,6 +24,9 @@ PER_TIER = 8
 # rebuild writes such segments, and merging eight of them would hold the index worker for many
 # minutes at a million passages. Their deleted entries stay until the next rebuild.
 TOP_TIER = 5
+# While changes wait, a tier is merged only once it holds this many segments: an edit is not held
+# behind a merge, and under a steady stream of edits the segments searches read stay bounded.
+BACKLOG = 4 * PER_TIER
 
 
 def tier(segment) -> int:
@@ -29,19 +37,27 @@ def tier(segment) -> int:
     return n
 
 
-def merge_by_tiers(writer, segments):
-    """Whoosh's merge policy callable: the lowest full tier's segments are merged into the
-    segment being written; the segments kept are returned."""
+def full_tier(segments, at: int = PER_TIER) -> list:
+    """The segments of the lowest tier holding `at` segments or more (none if no tier does)."""
     tiers: dict[int, list] = {}
     for segment in segments:
         if tier(segment) < TOP_TIER:
             tiers.setdefault(tier(segment), []).append(segment)
-    full = [n for n, members in tiers.items() if len(members) >= PER_TIER]
-    if not full:
-        return segments
-    merged = tiers[min(full)]
+    full = [n for n, members in tiers.items() if len(members) >= at]
+    return tiers[min(full)] if full else []
+
+
+def merge_by_tiers(writer, segments, at: int = PER_TIER):
+    """Whoosh's merge policy callable: the lowest full tier's segments are merged into the
+    segment being written; the segments kept are returned."""
+    merged = full_tier(segments, at)
     for segment in merged:
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
         reader.close()
     return [segment for segment in segments if segment not in merged]
+
+
+def merge_backlog(writer, segments):
+    """The merge policy while changes wait: only a tier of `BACKLOG` segments is merged."""
+    return merge_by_tiers(writer, segments, at=BACKLOG)

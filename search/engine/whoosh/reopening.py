@@ -1,0 +1,95 @@
+"""Opening a searcher on the index's latest generation, reusing what the last one opened.
+
+Every edit commits a generation, and Whoosh opens a reader for each of its segments again, most
+of it reading the header of each segment's term table (a few hundred reads per segment). A
+segment's files never change once written, only which of its documents are deleted, and
+deletions live in the generation's table of contents, not in the term table. So the term table
+of a segment is opened once and shared by the readers of every generation that has the segment;
+each generation's reader has its own per-document part, which answers for its deletions.
+Whoosh's own `reader(reuse=…)` cannot be used: it adds the reused reader's segments to the new
+generation's, bringing back segments a merge removed.
+"""
+
+import copy
+
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
+
+
+class SharedFilesReader(SegmentReader):
+    """A segment's reader whose files belong to `OpenSegments`, which closes them."""
+
+    def __init__(self, storage, schema, segment, files, generation):
+        # SegmentReader.__init__ less the opening of the files (whoosh 2.7).
+        terms, perdoc = files
+        self.schema = schema
+        self.is_closed = False
+        self._segment = segment
+        self._segid = segment.segment_id()
+        self._gen = generation
+        self._storage = storage
+        self._codec = segment.codec()
+        self._terms = terms
+        # The shared per-document reader's open files and column readers (its dictionaries,
+        # shared by the copy), with this generation's segment: its deletions.
+        self._perdoc = copy.copy(perdoc)
+        self._perdoc._segment = segment
+
+    def close(self):
+        self.is_closed = True
+
+
+class OpenSegments:
+    """The open files (term table, per-document reader) of the segments of the generation
+    searched last, by segment id."""
+
+    def __init__(self):
+        self.open = {}
+
+    def searcher(self, index) -> Searcher:
+        """A searcher of the latest generation of `index` (a FileIndex); the files of segments
+        it no longer has are closed."""
+        toc = index._read_toc()
+        storage, kept, self.open = index.storage, self.open, {}
+        readers = []
+        try:
+            for segment in toc.segments:
+                if segment.is_compound():  # its files are read from within one: not shared
+                    readers.append(SegmentReader(storage, toc.schema, segment, toc.generation))
+                    continue
+                sid = segment.segment_id()
+                files = kept.pop(sid, None) or opened(storage, segment)
+                self.open[sid] = files
+                readers.append(
+                    SharedFilesReader(storage, toc.schema, segment, files, toc.generation)
+                )
+        except BaseException:
+            # A merge removed files of a segment (the caller opens the index anew).
+            self.close()
+            raise
+        finally:
+            for files in kept.values():
+                close(files)
+        if not readers:
+            reader = EmptyReader(toc.schema)
+        elif len(readers) == 1:
+            reader = readers[0]
+        else:
+            reader = MultiReader(readers, generation=toc.generation)
+        return Searcher(reader, fromindex=index)
+
+    def close(self) -> None:
+        for files in self.open.values():
+            close(files)
+        self.open = {}
+
+
+def opened(storage, segment) -> tuple:
+    codec = segment.codec()
+    return codec.terms_reader(storage, segment), codec.per_document_reader(storage, segment)
+
+
+def close(files) -> None:
+    terms, perdoc = files
+    terms.close()
+    perdoc.close()
