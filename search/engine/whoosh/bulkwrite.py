@@ -1,12 +1,14 @@
-"""Writing a segment of a full build without Whoosh's posting pool.
+"""Writing a segment of a full build without Whoosh's posting pool or its token objects.
 
-Whoosh's writer puts every posting of every document in one pool as a tuple, sorts them all at
-the end (spilling sorted runs to disk through pickle once the pool is full) and then hands them
-one by one to the postings writer. A full build adds documents in order, so each term's
-postings already come in document order: here they are gathered per term as they are made,
-only the terms are sorted, and each term's postings go to the postings writer a block at a
-time. The files written are Whoosh's own, posting for posting (a test compares them with what
-Whoosh's writer writes).
+Whoosh's writer analyses every text into a token object per word, puts every posting of every
+document in one pool as a tuple, sorts them all at the end (spilling sorted runs to disk through
+pickle once the pool is full) and then hands them one by one to the postings writer. Here a
+text field of the archive's own analyzers has its terms, counts and positions worked out
+directly (`DirectField`), each field's postings are kept as flat arrays in the order they are
+made (`FieldPostings`), and when the segment is written they are sorted by term number at once
+(a build adds documents in order, so a stable sort keeps each term's documents in order) and
+go to the postings writer a block at a time. The files written are Whoosh's own, posting for
+posting (tests compare them with what Whoosh's writer writes).
 """
 
 from array import array
