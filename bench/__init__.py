@@ -4,6 +4,7 @@ python -m bench --size 10k        # about a minute on two cores
 python -m bench --size 100k       # about four minutes
 python -m bench --size 1m         # about an hour
 python -m bench --size 10k --keep /tmp/bench-data --profile
+python -m bench --size 1m --reuse /tmp/bench-data   # a kept folder's corpus, measured again
 
 Everything happens in a temporary data folder (database, Whoosh index, FTS5 baseline), removed
 at the end unless `--keep DIR` is given. Results are printed as a table and written as JSON to
@@ -16,6 +17,8 @@ import tempfile
 from pathlib import Path
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+# Written into the data folder once the corpus is made and tagged: what `--reuse` reads back.
+SETUP_RECORD = "bench-corpus.json"
 
 
 def parse_size(text: str) -> int:

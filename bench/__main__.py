@@ -1,4 +1,5 @@
-"""python -m bench --size {10k,100k,1m} [--engine solr] [--keep DIR] [--profile] [--per-query]"""
+"""python -m bench --size {10k,100k,1m} [--engine solr] [--keep DIR | --reuse DIR] [--profile]
+[--per-query]"""
 
 import argparse
 import os
@@ -6,7 +7,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from bench import SIZES, check_keep, data_folder, environment, parse_size
+from bench import SETUP_RECORD, SIZES, check_keep, data_folder, environment, parse_size
 
 EXPECTED = {
     "10k": "about a minute on two cores",
@@ -32,6 +33,13 @@ def arguments(argv):
         help="build everything in DIR (new or empty) and keep it for inspection",
     )
     parser.add_argument(
+        "--reuse",
+        metavar="DIR",
+        type=Path,
+        help="a folder an earlier --keep run of the same size left: its corpus (made and tagged) "
+        "is reused, and everything from the rebuild on is measured again",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="cProfile the slowest repeated query and print the top functions",
@@ -50,6 +58,10 @@ def arguments(argv):
     except ValueError as error:
         parser.error(str(error))
     check_keep(parser, args.keep)
+    if args.reuse and args.keep:
+        parser.error("--keep and --reuse: give one folder")
+    if args.reuse and not (args.reuse / SETUP_RECORD).exists():
+        parser.error(f"--reuse {args.reuse}: no finished corpus there ({SETUP_RECORD} is missing)")
     if args.engine == "solr" and not os.environ.get("ARCHIVE_SOLR_URLS"):
         parser.error(
             "--engine solr needs ARCHIVE_SOLR_URLS (make bench ENGINE=solr runs it under "
@@ -60,21 +72,29 @@ def arguments(argv):
 
 def main(argv=None) -> int:
     args = arguments(argv)
-    data_dir = data_folder(args.keep, "archive-bench-")
+    kept = args.keep or args.reuse
+    data_dir = data_folder(kept, "archive-bench-")
     expected = EXPECTED.get(args.size.strip().lower(), "depends on the size")
+    if args.reuse:
+        expected = "the rebuild and the queries only: its corpus is reused"
     print(
         f"Archive search benchmark: {args.n:,} synthetic passages + the seed corpus "
         f"(expected run time: {expected}).\nData folder: {data_dir}"
-        + (" (kept)" if args.keep else " (deleted at the end)"),
+        + (" (kept)" if kept else " (deleted at the end)"),
         flush=True,
     )
     try:
         environment.configure(data_dir)
+        from bench.corpus import BenchError
         from bench.run import run
 
-        return run(args, data_dir)
+        try:
+            return run(args, data_dir)
+        except BenchError as error:
+            print(f"python -m bench: {error}", file=sys.stderr)
+            return 2
     finally:
-        if not args.keep:
+        if not kept:
             shutil.rmtree(data_dir, ignore_errors=True)
 
 

@@ -8,6 +8,7 @@ runs of words instead). A fixed random seed makes every run build the same corpu
 """
 
 import hashlib
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from archive.ingest.catalogue import Catalogue
 from archive.ingest.importer import import_paths
 from archive.ingest.segment import split_sentences
 from archive.models import Document, Passage, SourceShape
+from bench import SETUP_RECORD
 from search.engine import engine
 from search.indexing import drain_if_free
 
@@ -229,3 +231,36 @@ def tag_synthetic(first_pk: int, progress: Callable[[int], None] | None = None) 
             progress(min(top, low + TAG_BATCH - 1) - first_pk + 1)
     seconds = perf_counter() - start
     return Tagged(seconds, Passage.objects.filter(pk__gte=first_pk).count(), changed)
+
+
+def record_setup(data_dir: Path, n: int, seed: SeedImport, generated: Generated, tagged: Tagged):
+    record = {
+        "synthetic_passages": n,
+        "seed": seed.__dict__,
+        "synthetic": generated.__dict__,
+        "tagging": tagged.__dict__,
+    }
+    (Path(data_dir) / SETUP_RECORD).write_text(json.dumps(record, indent=2))
+
+
+def reused_setup(data_dir: Path, n: int) -> tuple[SeedImport, Generated, Tagged]:
+    """The set-up of an earlier run in `data_dir`, as that run measured it; BenchError if the
+    folder holds no finished set-up of `n` passages, or its database no longer matches it."""
+    path = Path(data_dir) / SETUP_RECORD
+    if not path.exists():
+        raise BenchError(f"{data_dir} holds no finished corpus ({SETUP_RECORD} is missing)")
+    record = json.loads(path.read_text())
+    if record["synthetic_passages"] != n:
+        raise BenchError(
+            f"{data_dir} holds {record['synthetic_passages']:,} synthetic passages, not {n:,}"
+        )
+    seed = SeedImport(**record["seed"])
+    generated = Generated(**record["synthetic"])
+    tagged = Tagged(**record["tagging"])
+    found = Passage.objects.count()
+    if found != seed.passages + generated.passages:
+        raise BenchError(
+            f"{data_dir}: the database holds {found:,} passages, the record "
+            f"{seed.passages + generated.passages:,}"
+        )
+    return seed, generated, tagged

@@ -15,7 +15,7 @@ from importlib.metadata import version
 from pathlib import Path
 from time import perf_counter
 
-from bench import corpus, environment, fts5, ours
+from bench import SETUP_RECORD, corpus, environment, fts5, ours
 from bench.goals import BY_SIZE, Goals, at_least, at_most, first_run_goal, goals_for, repeat_goal
 from bench.memory import describe, status_kib
 from bench.queries import QUERIES, fts5_match
@@ -110,6 +110,26 @@ def profile_query(spec, top: int = 10) -> str:
     return out.getvalue()
 
 
+def set_up(data_dir: Path, n: int, progress: Progress, measured: dict):
+    """The database, the seed corpus and `n` synthetic passages, tagged; recorded in the folder
+    so that a later run may reuse them (`--reuse`)."""
+    progress.say("database: migrate, load_thesaurus")
+    t = perf_counter()
+    environment.prepare_database()
+    measured["migrate_and_thesaurus_s"] = perf_counter() - t
+
+    progress.say("seed corpus: import, then tag + index what it queued (as the index worker)")
+    seed = corpus.import_seed_corpus()
+
+    progress.say(f"synthetic corpus: {n:,} passages (bulk_create in batches)")
+    generated = corpus.build_synthetic_corpus(n, progress=progress.counter("inserted", n))
+
+    progress.say("tagging the synthetic passages (archive.concepts.tagging.tag_passages)")
+    tagged = corpus.tag_synthetic(generated.first_pk, progress=progress.counter("tagged", n))
+    corpus.record_setup(data_dir, n, seed, generated, tagged)
+    return seed, generated, tagged
+
+
 def run(args, data_dir: Path) -> int:
     from haystack import connections
 
@@ -119,27 +139,18 @@ def run(args, data_dir: Path) -> int:
     measured: dict = {}
     anomalies: list[str] = []
 
-    progress.say("database: migrate, load_thesaurus")
-    t = perf_counter()
-    environment.prepare_database()
-    measured["migrate_and_thesaurus_s"] = perf_counter() - t
-
-    progress.say("seed corpus: import, then tag + index what it queued (as the index worker)")
-    seed = corpus.import_seed_corpus()
-    measured["seed"] = seed.__dict__
+    if args.reuse:
+        progress.say(f"set-up: reused from {data_dir} (its corpus made and tagged before)")
+        seed, generated, tagged = corpus.reused_setup(data_dir, n)
+        measured["reused_setup"] = True
+    else:
+        seed, generated, tagged = set_up(data_dir, n, progress, measured)
+    measured.update(seed=seed.__dict__, synthetic=generated.__dict__, tagging=tagged.__dict__)
     if seed.indexed != seed.passages:
         anomalies.append(
             f"after the seed import and its queued index work, the index holds {seed.indexed} "
             f"passages, the database {seed.passages}"
         )
-
-    progress.say(f"synthetic corpus: {n:,} passages (bulk_create in batches)")
-    generated = corpus.build_synthetic_corpus(n, progress=progress.counter("inserted", n))
-    measured["synthetic"] = generated.__dict__
-
-    progress.say("tagging the synthetic passages (archive.concepts.tagging.tag_passages)")
-    tagged = corpus.tag_synthetic(generated.first_pk, progress=progress.counter("tagged", n))
-    measured["tagging"] = tagged.__dict__
 
     total = seed.passages + generated.passages
     progress.say(f"index rebuild: manage.py rebuild_index --batch-size {ours.REBUILD_BATCH:,}")
@@ -265,6 +276,11 @@ def run(args, data_dir: Path) -> int:
     print()
     print(table(rows))
     print()
+    if args.reuse:
+        print(
+            "Set-up: the corpus of an earlier run in this folder, reused; the set-up rows are "
+            f"that run's ({SETUP_RECORD}).\n"
+        )
     print(
         f"¹ ru_maxrss of the benchmark process: its peak over the whole run, so it includes the "
         f"benchmark's own data (corpus generation, tagging, index writer, FTS5 build), not only "

@@ -88,3 +88,16 @@ def test_the_engines_table_judges_each_engine_by_the_goals_of_its_size():
     assert lines["a fresh web worker's peak memory (MiB)"][-2:] == ["NO", "yes"]
     assert lines["queries with Whoosh's passages and facets"][-1] == "yes"
     assert f"{len(QUERIES)}/{len(QUERIES)}" in text
+
+
+def test_reuse_needs_a_folder_a_kept_run_finished(tmp_path, capsys):
+    from bench import SETUP_RECORD
+    from bench.__main__ import arguments
+
+    with pytest.raises(SystemExit):
+        arguments(["--size", "1m", "--reuse", str(tmp_path)])
+    assert f"no finished corpus there ({SETUP_RECORD} is missing)" in capsys.readouterr().err
+    (tmp_path / SETUP_RECORD).write_text("{}")
+    assert arguments(["--size", "1m", "--reuse", str(tmp_path)]).reuse == tmp_path
+    with pytest.raises(SystemExit):
+        arguments(["--reuse", str(tmp_path), "--keep", str(tmp_path / "other")])
