@@ -8,7 +8,7 @@ PORT ?= 8000
 SIZE ?= 10k
 ENGINE ?= whoosh
 
-.PHONY: help install setup run serve test test-postgres test-solr test-reliability lint format bench bench-load browser clean node messages translations
+.PHONY: help install setup run serve test test-sqlite test-postgres test-solr test-reliability lint format bench bench-load browser clean node messages translations
 
 help:
 	@echo "make run    set up everything and serve on http://$(HOST):$(PORT)/"
@@ -18,8 +18,9 @@ help:
 	@echo "make lint   ruff check and format check"
 	@echo "make translations  add new interface strings to locale/*.po; make messages compiles them"
 	@echo "make bench  benchmarks (SIZE=10k, 100k or 1m; ENGINE=solr adds SolrCloud); make bench-load"
-	@echo "make test-postgres, make test-solr, make test-reliability: the PostgreSQL and Solr legs,"
-	@echo "           the slow tests"
+	@echo "make test-sqlite, make test-postgres, make test-solr, make test-reliability: make test's"
+	@echo "           legs on SQLite, PostgreSQL and Solr (make test runs them at once),"
+	@echo "           and the slow tests"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,11 +86,16 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 		echo "Chromium could not be installed: browser tests will be skipped."
 
+# The three legs run at once (each its own database, index folders, ports and throwaway
+# servers), each leg's output shown whole as it ends; make fails if any of them fails.
 test: install node browser messages lint
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+	@$(MAKE) --no-print-directory --jobs=3 --output-sync=target --keep-going \
+		test-sqlite test-postgres test-solr
+
+# The whole suite on SQLite and Whoosh, browser tests included.
+test-sqlite: install
 	$(BIN)/python -m pytest
-	@$(MAKE) --no-print-directory test-postgres
-	@$(MAKE) --no-print-directory test-solr
 
 # The database-facing tests again, on PostgreSQL: bin/with-postgres starts a throwaway server on
 # 127.0.0.1 and removes it afterwards; where none can start, it says why and the leg is skipped.
