@@ -196,7 +196,7 @@ class Evaluator:
         scorer = self.searcher.weighting.scorer(self.searcher, fieldname, btext)
         if isinstance(scorer, BM25FScorer):
             tf = postings.weights
-            fl = self.arrays.lengths(fieldname)[postings.ids]
+            fl = self.arrays.lengths(fieldname, postings.ids)
             idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
             # Whoosh's bm25(), operation for operation, so the floats come out the same.
             return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))

@@ -165,7 +165,7 @@ class IndexArrays:
         # Read now, with the searcher, rather than by the first query that scores the field.
         for name, field in searcher.schema.items():
             if field.scorable:
-                self.lengths(name)
+                self.lengths(name, EMPTY_IDS)
 
     def all_docs(self) -> np.ndarray:
         return np.flatnonzero(self.live).astype(np.int64)
@@ -256,16 +256,17 @@ class IndexArrays:
             values if with_values else None,
         )
 
-    def lengths(self, fieldname: str) -> np.ndarray:
-        """Each document's length in the field, as Whoosh's scorer reads it."""
+    def lengths(self, fieldname: str, ids: np.ndarray) -> np.ndarray:
+        """The length in the field of each of the documents `ids`, as Whoosh's scorer reads it.
+        Kept as Whoosh's length bytes, a byte a document (at a million passages a float for
+        every document of every scored field would take 48 MiB of each worker)."""
         if fieldname not in self._lengths:
             parts = [
                 SEGMENTS.get(leaf, f"lengths:{fieldname}", lambda lf: _leaf_lengths(lf, fieldname))
                 for leaf, _ in self.leaves
             ]
-            lengths = np.concatenate(parts) if parts else EMPTY_BYTES
-            self._lengths[fieldname] = LENGTH_OF_BYTE[lengths]
-        return self._lengths[fieldname]
+            self._lengths[fieldname] = np.concatenate(parts) if parts else EMPTY_BYTES
+        return LENGTH_OF_BYTE[self._lengths[fieldname][ids]]
 
     def segment_postings(self, leaf, fieldname: str, btext: bytes) -> np.ndarray:
         """A term's documents in one segment (its own numbers), deleted ones included."""
