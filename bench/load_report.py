@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.goals import at_least, at_most, load_goals_for
-from bench.report import percentile, simple_table
+from bench.report import percentile, simple_table, verdict
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -149,7 +149,7 @@ def goals_table(rows: list[dict]) -> str:
             r["metric"],
             fmt(r["measured"], digits.get(r["metric"], 1)),
             r["goal"],
-            {None: "—", True: "yes", False: "NO"}[r["met"]],
+            verdict(r["met"]),
         ]
         for r in rows
     ]

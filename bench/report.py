@@ -40,7 +40,7 @@ class Row:
             number(self.fts5, self.digits),
             "—" if self.ratio is None else f"{self.ratio:.2f}×",
             self.goal or "—",
-            {None: "—", True: "yes", False: "NO"}[self.met],
+            verdict(self.met),
         ]
 
     def as_dict(self) -> dict:
@@ -52,6 +52,11 @@ class Row:
             "goal": self.goal,
             "met": self.met,
         }
+
+
+def verdict(met: bool | None) -> str:
+    """A goal's "met?" cell: no goal, met, or missed (in capitals, to stand out)."""
+    return {None: "—", True: "yes", False: "NO"}[met]
 
 
 def number(value: float | None, digits: int) -> str:

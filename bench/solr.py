@@ -19,7 +19,7 @@ from haystack import connections
 from bench import ours
 from bench.goals import at_least, at_most, first_run_goal, repeat_goal
 from bench.queries import QUERIES
-from bench.report import percentile, simple_table
+from bench.report import percentile, simple_table, verdict
 
 # The alias the benchmark's collection is made behind (and dropped afterwards).
 ALIAS = f"bench_{uuid.uuid4().hex[:8]}"
@@ -111,9 +111,6 @@ def engines_table(whoosh, solr: SolrRun, fts5, rebuild, fts_build, whoosh_worker
     def worker_mib(worker: dict):
         kib = worker.get("status_kib", {})
         return kib["VmHWM"] / 1024 if "VmHWM" in kib else None
-
-    def verdict(met):
-        return {None: "—", True: "yes", False: "NO"}[met]
 
     def judged(values, judge):
         """values: Whoosh, Solr, FTS5; judge(mine, fts5) -> (goal, met) or None."""

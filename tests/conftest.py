@@ -173,16 +173,8 @@ class SeedSnapshot:
     def restore(self) -> None:
         from django.db import connection
 
-        from search.engine.whoosh.swap import fresh_folder, swap_in
-        from search.service import RESULTS
-
         self.database.restore(connection)
-        live = Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"])
-        fresh = fresh_folder(live)
-        shutil.copytree(self.index, fresh, dirs_exist_ok=True)
-        # Every thread's searcher sees the swap and reopens (the live server's too).
-        swap_in(live, fresh)
-        RESULTS.clear()
+        BuiltIndexes.copy_in(self.index, Path(settings.HAYSTACK_CONNECTIONS["default"]["PATH"]))
 
 
 SEED_SNAPSHOT = SeedSnapshot()

@@ -368,6 +368,16 @@ def test_in_production_without_a_proxy_a_claimed_https_is_still_redirected(tmp_p
     assert headers["Location"] == "https://archive.example.org/documents/"
 
 
+def printed_by(script: str) -> str:
+    """What a Python script prints, run in a process of its own with the project's settings."""
+    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
 def test_gunicorn_workers_start_with_the_archive_imported():
     assert gunicorn_config()["preload_app"] is True
     # What the master has imported once it is ready, before any worker is forked.
@@ -377,12 +387,7 @@ def test_gunicorn_workers_start_with_the_archive_imported():
         "print(sorted({'search.views', 'api.search', 'search.engine.whoosh.backend'} "
         "- set(sys.modules)))"
     )
-    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=environ, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert printed_by(script) == "[]"
 
 
 def test_gunicorn_forks_no_database_connection_into_a_worker():
@@ -392,9 +397,4 @@ def test_gunicorn_forks_no_database_connection_into_a_worker():
         "runpy.run_path('config/gunicorn.conf.py')['pre_fork'](None, None); "
         "print(connection.connection is None)"
     )
-    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=environ, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "True"
+    assert printed_by(script) == "True"

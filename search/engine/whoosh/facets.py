@@ -12,6 +12,7 @@ import numpy as np
 from whoosh.index import open_dir
 
 from search import plan
+from search.engine.whoosh import segment_files
 from search.engine.whoosh.postings import SEGMENTS, IndexArrays
 from search.facets import INDEX_FIELDS
 
@@ -139,7 +140,10 @@ class FacetArrays:
 def keep_segment_files(folder) -> None:
     """Read a new index's facet arrays once, which keeps them beside its segments
     (`segment_files`): no web worker then reads them from the postings."""
-    with open_dir(str(folder)).searcher() as searcher:
+    index = open_dir(str(folder))
+    if not any(segment_files.worth_keeping(s.doc_count_all()) for s in index._segments()):
+        return
+    with index.searcher() as searcher:
         FacetArrays(searcher, IndexArrays(searcher))
     # This process's next searcher is of the swapped-in folder; it reads the files too.
     SEGMENTS.keep_only([])

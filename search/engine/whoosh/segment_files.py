@@ -27,6 +27,11 @@ PARTS = ("values", "docs", "value_of")
 FIELD_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 
 
+def worth_keeping(docs: int) -> bool:
+    """Whether a segment of `docs` documents has its facet arrays kept in files."""
+    return docs >= SAVE_FROM_DOCS
+
+
 def paths(leaf, what: str) -> list[Path] | None:
     """The files of `what` for the leaf's segment; None if it is not kept in files."""
     kind, _, field = what.partition(":")
@@ -57,7 +62,7 @@ def save(leaf, what: str, value) -> None:
     """Keep `what` beside a segment large enough to be worth it. Each file is written under a
     temporary name and renamed, so a reader finds it whole or not at all."""
     found = paths(leaf, what)
-    if found is None or leaf.doc_count_all() < SAVE_FROM_DOCS:
+    if found is None or not worth_keeping(leaf.doc_count_all()):
         return
     values, docs, value_of = value
     arrays = (np.array(values, dtype=str), np.asarray(docs), np.asarray(value_of))
