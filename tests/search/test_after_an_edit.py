@@ -251,3 +251,21 @@ def test_segments_of_a_full_build_are_never_merged_by_an_edit():
     # Eight edits' segments are merged; sixteen of a build's, each of 40,000 passages, never.
     assert full_tier(built + edits) == edits
     assert full_tier(built) == []
+
+
+def test_a_search_under_way_reads_segments_another_process_merged_away(private_index):
+    """The index worker may merge segments and remove their files while a web worker's search
+    still holds them: the search reads their passages to the end."""
+    from search.engine.whoosh.merging import PER_TIER
+
+    passages = list(Passage.objects.order_by("pk")[: PER_TIER + 1])
+    for n, passage in enumerate(passages[:PER_TIER]):
+        edit(passage, f"Mergedword{chr(97 + n)}qz")
+    searcher = engine().searcher()  # the search's generation, its segments' files unread
+    found = engine().run(plan.Term("text", "mergedwordaqz"), end=1).hits[0]
+    docnum = searcher.document_number(django_id=str(found.pk))
+    engine().forget_searcher()
+    searcher = engine().searcher()
+    edit(passages[PER_TIER], "Mergedwordlastqz")  # merges the tier: its files are removed
+    assert len(engine().index.refresh()._segments()) < len(searcher.reader().leaf_readers())
+    assert searcher.stored_fields(docnum)["ref"] == found.ref
