@@ -398,13 +398,14 @@ def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
     if (data["page"] - 1) * data["page_size"] >= MAX_RESULT_WINDOW:
         raise PageOutOfRange(data["page"])
     thesaurus = current_thesaurus()
-    generation = engine().generation()
-    key = cache_key(data, absolute, thesaurus, generation)
-    titles = document_titles(generation)
-    outcome = RESULTS.get(key)
-    if outcome is None:
-        outcome = run_search(form, absolute, thesaurus)
-        RESULTS.put(key, outcome)
+    with engine().one_generation():
+        generation = engine().generation()
+        key = cache_key(data, absolute, thesaurus, generation)
+        titles = document_titles(generation)
+        outcome = RESULTS.get(key)
+        if outcome is None:
+            outcome = run_search(form, absolute, thesaurus)
+            RESULTS.put(key, outcome)
     return for_reader(outcome, thesaurus, titles)
 
 

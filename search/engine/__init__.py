@@ -8,6 +8,7 @@ SolrCloud) answers in those terms and keeps its own index, caches and ways of re
 """
 
 import abc
+import contextlib
 import hashlib
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -77,6 +78,14 @@ class Engine(abc.ABC):
         `filters` ({index field: values or a `plan.Range`}) keep hits holding any of a field's
         values (or a value in its range), in every field filtered; `facets` names the facet
         fields to count."""
+
+    @contextlib.contextmanager
+    def one_generation(self):
+        """Every search inside sees the state of the index the first one saw, so that the
+        parts of one answer (its count, its pages, its suggestion) agree, and the index is not
+        looked at again for each. A server's engine (Solr), which holds no state here, answers
+        each search from the state the server has then."""
+        yield
 
     @abc.abstractmethod
     def generation(self) -> Hashable:

@@ -292,3 +292,17 @@ def test_a_folder_mtime_is_trusted_once_its_clock_has_surely_moved_on(private_in
         listings.clear()
         engine().run(plan.Term("text", "pact"), end=5)
         assert bool(listings) == listed, mtime
+
+
+def test_one_answer_sees_one_state_of_the_index(private_index):
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=1)
+    engine().run(plan.Term("text", "pinnedword"), end=5)
+    edit(passage, "Pinnedwordfirst")  # committed before the answer: it is seen
+    with engine().one_generation():
+        assert engine().run(plan.Term("text", "pinnedwordfirst"), end=5).total == 1
+        before = engine().generation()
+        edit(passage, "Pinnedword")  # committed while the answer is being put together
+        assert engine().run(plan.Term("text", "pinnedword"), end=5).total == 0
+        assert engine().generation() == before
+    assert engine().run(plan.Term("text", "pinnedword"), end=5).total == 1
+    assert engine().generation() != before

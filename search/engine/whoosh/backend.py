@@ -173,6 +173,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         super().__init__(connection_alias, **options)
         self._searcher = None
         self._state = None
+        self._pinned = 0  # how deep in one_generation(): the searcher is not looked at again
         self._opened = None
         self._open = OpenSegments()
         self._unchanged_since = None  # the index folder's mtime when last found up to date
@@ -305,8 +306,21 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
 
     # Reading -----------------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def one_generation(self):
+        if not self._pinned:
+            self.searcher()  # the latest generation, held from here on
+        self._pinned += 1
+        try:
+            yield
+        finally:
+            self._pinned -= 1
+
     def searcher(self):
-        """The long-lived searcher, refreshed if the index changed since it was opened."""
+        """The long-lived searcher, refreshed if the index changed since it was opened (not
+        within `one_generation`, once opened)."""
+        if self._pinned and self._searcher is not None:
+            return self._searcher
         if not self.setup_complete:
             self.setup()
         self.reopen_if_swapped()
