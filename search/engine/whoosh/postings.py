@@ -66,8 +66,9 @@ class SegmentCache:
     def key(leaf) -> tuple:
         return (getattr(leaf._storage, "folder", id(leaf._storage)), leaf.segment().segment_id())
 
-    def get(self, leaf, what: str, read):
-        """The `what` arrays of the leaf's segment, read with `read(leaf)` the first time."""
+    def get(self, leaf, what: str, read, kept=None):
+        """The `what` arrays of the leaf's segment, read with `read(leaf)` the first time (or
+        from its files), and kept as `kept` makes them of what was read."""
         key = self.key(leaf)
         with self.lock:
             found = self.entries.setdefault(key, {})
@@ -76,7 +77,7 @@ class SegmentCache:
             if value is None:
                 value = read(leaf)
                 segment_files.save(leaf, what, value)
-            found[what] = value
+            found[what] = value if kept is None else kept(value)
         return found[what]
 
     def keep_only(self, leaves) -> None:
