@@ -2,6 +2,7 @@
 counts and order (equal scores may trade places), on the seed corpus and on a 10 000-passage
 synthetic corpus built as `make bench` builds it."""
 
+import numpy as np
 import pytest
 from whoosh import query as wq
 
@@ -9,6 +10,7 @@ from archive.concepts.tagging import current_thesaurus
 from bench.queries import QUERIES
 from search.engine import engine
 from search.engine.whoosh.equivalence import compare, compare_query
+from search.engine.whoosh.postings import Postings, narrowed
 from tests.conftest import SLUGS, rebuild_index, use_index
 
 pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
@@ -116,3 +118,12 @@ def test_queries_it_does_not_handle_go_through_whoosh():
         engine().state().evaluator.evaluate(q)
     found = engine().run_query(q, start=0, end=5)
     assert found.total > 0 and all("olotov" in r.text for r in found.hits)
+
+
+def test_postings_kept_narrow_give_back_the_very_weights_read():
+    # Term counts fit 32-bit floats; a weight that does not (a boosted field's 0.1) stays whole.
+    for weights in ([1.0, 7.0, 3.0], [0.1, 2.0, 1.0]):
+        read = Postings(np.array([0, 9, 70_000]), np.array(weights))
+        kept = narrowed(read)
+        assert kept.ids.tolist() == read.ids.tolist()
+        assert kept.weights.astype(np.float64).tobytes() == read.weights.tobytes()
