@@ -44,6 +44,16 @@ def pre_fork(server, worker):
     connections.close_all()
 
 
+# Searches yield the processor to the index worker (bin/serve starts it beside gunicorn): under a
+# full load of searches an edit would otherwise wait its turn behind them before it is
+# searchable. A search waits only for the index worker's short commits.
+worker_niceness = int(os.environ.get("GUNICORN_WORKER_NICENESS", "5"))
+
+
+def post_fork(server, worker):
+    os.nice(worker_niceness)
+
+
 # A request that takes longer than this is stuck: the worker is killed and replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # On a restart or Ctrl-C, requests in progress get this long to finish.

@@ -23,15 +23,15 @@ def edit(passage, words: str) -> None:
 
 @pytest.fixture
 def walks(monkeypatch):
-    """The segments whose word lists a search walked, by number of documents."""
+    """The segments whose word lists a search read, by number of documents."""
     walked = []
-    original = SegmentReader.cursor
+    original = SegmentReader.expand_prefix
 
     def counting(self, *args, **kwargs):
         walked.append(self.doc_count_all())
         return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(SegmentReader, "cursor", counting)
+    monkeypatch.setattr(SegmentReader, "expand_prefix", counting)
     return walked
 
 
@@ -47,20 +47,19 @@ def test_close_words_of_an_unchanged_segment_are_not_looked_up_again(private_ind
     assert walks[walked:] == [1]
 
 
-def test_the_automaton_of_close_words_is_built_once_for_every_segment(private_index, monkeypatch):
+def test_close_words_are_those_of_whooshs_two_edit_automaton(private_index):
     from whoosh.codec.base import Automata
 
-    built = []
-    original = Automata.levenshtein_dfa
-    monkeypatch.setattr(
-        Automata,
-        "levenshtein_dfa",
-        staticmethod(lambda *args: built.append(args) or original(*args)),
-    )
-    edit(Passage.objects.get(document__slug=SLUGS["003"], n=1), "Ribentropq")
-    close = engine().closest_words("text", "ribentrop")
-    assert {"ribbentrop", "ribentropq"} <= set(close)
-    assert len(built) == 1
+    edit(Passage.objects.get(document__slug=SLUGS["003"], n=1), "Ribentropq Šćđž")
+    reader = engine().searcher().reader()
+    for word in ["ribentrop", "molotv", "pakt", "sovjetsk", "loadeditabcqz", "šćđ", "i", "x"]:
+        walked = set()
+        for leaf, _ in reader.leaf_readers():
+            automaton = Automata.levenshtein_dfa(word, 2, 1)
+            walked |= set(Automata.find_matches(automaton, leaf.cursor("text")))
+        walked.discard(word)
+        assert set(engine().closest_words("text", word)) == walked, word
+    assert {"ribbentrop", "ribentropq"} <= set(engine().closest_words("text", "ribentrop"))
 
 
 def test_texts_found_again_after_an_edit_are_not_marked_again(private_index, client, monkeypatch):
@@ -251,3 +250,21 @@ def test_segments_of_a_full_build_are_never_merged_by_an_edit():
     # Eight edits' segments are merged; sixteen of a build's, each of 40,000 passages, never.
     assert full_tier(built + edits) == edits
     assert full_tier(built) == []
+
+
+def test_a_search_under_way_reads_segments_another_process_merged_away(private_index):
+    """The index worker may merge segments and remove their files while a web worker's search
+    still holds them: the search reads their passages to the end."""
+    from search.engine.whoosh.merging import PER_TIER
+
+    passages = list(Passage.objects.order_by("pk")[: PER_TIER + 1])
+    for n, passage in enumerate(passages[:PER_TIER]):
+        edit(passage, f"Mergedword{chr(97 + n)}qz")
+    searcher = engine().searcher()  # the search's generation, its segments' files unread
+    found = engine().run(plan.Term("text", "mergedwordaqz"), end=1).hits[0]
+    docnum = searcher.document_number(django_id=str(found.pk))
+    engine().forget_searcher()
+    searcher = engine().searcher()
+    edit(passages[PER_TIER], "Mergedwordlastqz")  # merges the tier: its files are removed
+    assert len(engine().index.refresh()._segments()) < len(searcher.reader().leaf_readers())
+    assert searcher.stored_fields(docnum)["ref"] == found.ref

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.scoring import BM25FScorer, WeightScorer
+from whoosh.scoring import BM25F
 
 from search.engine.whoosh.compile import PairPhrase, has_pairs
 from search.engine.whoosh.postings import EMPTY_FLOATS, EMPTY_IDS, IndexArrays
@@ -193,16 +193,20 @@ class Evaluator:
         return Scored(postings.ids, self.score(fieldname, btext, postings))
 
     def score(self, fieldname, btext, postings) -> np.ndarray:
-        scorer = self.searcher.weighting.scorer(self.searcher, fieldname, btext)
-        if isinstance(scorer, BM25FScorer):
-            tf = postings.weights
-            fl = self.arrays.lengths(fieldname, postings.ids)
-            idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-            # Whoosh's bm25(), operation for operation, so the floats come out the same.
-            return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-        if isinstance(scorer, WeightScorer):
-            return postings.weights.copy()
-        raise Unsupported(type(scorer).__name__)
+        searcher, weighting = self.searcher, self.searcher.weighting
+        if not searcher.schema[fieldname].scorable:
+            return postings.weights.copy()  # Whoosh's WeightScorer
+        if type(weighting) is not BM25F:
+            raise Unsupported(type(weighting).__name__)
+        # BM25FScorer's statistics, without the rest of its set-up: a look-up of the term in
+        # every segment for its best score, which Whoosh's matchers use and this does not.
+        idf = searcher.idf(fieldname, btext)
+        avgfl = searcher.avg_field_length(fieldname) or 1
+        B, K1 = weighting._field_B.get(fieldname, weighting.B), weighting.K1
+        tf = postings.weights
+        fl = self.arrays.lengths(fieldname, postings.ids)
+        # Whoosh's bm25(), operation for operation, so the floats come out the same.
+        return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
 
     def phrase(self, q: wq.Phrase) -> Scored:
         """Documents where the words stand next to each other, in order; scored as the sum of

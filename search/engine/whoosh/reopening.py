@@ -12,8 +12,11 @@ generation's, bringing back segments a merge removed.
 
 import copy
 
+from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
+
+STORED = "_stored"  # the column of a segment's stored fields
 
 
 class SharedFilesReader(SegmentReader):
@@ -85,8 +88,27 @@ class OpenSegments:
 
 
 def opened(storage, segment) -> tuple:
-    codec = segment.codec()
-    return codec.terms_reader(storage, segment), codec.per_document_reader(storage, segment)
+    return segment.codec().terms_reader(storage, segment), OpenColumns(storage, segment)
+
+
+class OpenColumns(W3PerDocReader):
+    """A segment's per-document reader with every column file (stored fields, lengths, sort
+    values) opened at once. Whoosh opens a column when first read, and by then a merge in
+    another process (the index worker) may have removed it; an open file outlives that."""
+
+    def __init__(self, storage, segment):
+        super().__init__(storage, segment)
+        prefix, ext = segment.make_filename("."), W3Codec.COLUMN_EXT
+        for name in storage.list():
+            if name.startswith(prefix) and name.endswith(ext):
+                column = name[len(prefix) : -len(ext)]
+                self._colfiles[column] = self._get_column_file(column)
+        if STORED not in self._colfiles:
+            self.close()
+            raise FileNotFoundError(segment.make_filename(f".{STORED}{ext}"))
+
+    def has_column(self, fieldname):
+        return fieldname in self._colfiles
 
 
 def close(files) -> None:
