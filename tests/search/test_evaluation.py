@@ -127,3 +127,27 @@ def test_postings_kept_narrow_give_back_the_very_weights_read():
         kept = narrowed(read)
         assert kept.ids.tolist() == read.ids.tolist()
         assert kept.weights.astype(np.float64).tobytes() == read.weights.tobytes()
+
+
+def test_a_query_asked_again_is_evaluated_once_and_kept_matches_keep_to_their_budget(
+    monkeypatch,
+):
+    from haystack import connections
+
+    from search.engine.whoosh import backend
+
+    connections["default"].get_backend().forget_searcher()
+    evaluator = engine().state().evaluator
+    evaluated = []
+    original = evaluator.evaluate
+    monkeypatch.setattr(evaluator, "evaluate", lambda q: evaluated.append(q) or original(q))
+    molotov, treaty = wq.Term("text", "molotov"), wq.Term("text", "treaty")
+    # Each language's best hits, as a search asks for them: the query is evaluated once.
+    for language in ("en", "hr", "ro"):
+        engine().run_query(molotov, filters={"language": [language]})
+    assert evaluated == [molotov]
+    # Over the budget, only the latest query's matches are kept.
+    monkeypatch.setattr(backend, "EVALUATED_BYTES", 0)
+    for q in (treaty, treaty, molotov):
+        engine().run_query(q)
+    assert evaluated == [molotov, treaty, molotov]

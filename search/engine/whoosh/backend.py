@@ -42,8 +42,11 @@ from search.engine.whoosh.swap import fresh_folder, swap_in
 from search.facets import BY_FIELD, INDEX_FIELDS
 from search.search_indexes import STEMMED_FIELDS
 
-# How many queries' matches a generation keeps (a few MB each at 100 000 passages).
+# How many queries' matches a generation keeps, and at most how many bytes of them besides the
+# latest: a broad query's at a million passages is 14 MiB, and four of them were a fifth of a
+# worker's peak.
 EVALUATED_KEPT = 4
+EVALUATED_BYTES = 16 * 2**20
 # How many words' close words each segment remembers (for "Did you mean …?").
 CLOSEST_KEPT = 1000
 # The language of each stemmed field ("text_ro": "ro").
@@ -94,7 +97,10 @@ class GenerationState:
         scored = self.evaluator.evaluate(q)
         with self._lock:
             self._evaluated[q] = scored
-            while len(self._evaluated) > EVALUATED_KEPT:
+            while len(self._evaluated) > 1 and (
+                len(self._evaluated) > EVALUATED_KEPT
+                or sum(s.nbytes for s in self._evaluated.values()) > EVALUATED_BYTES
+            ):
                 self._evaluated.popitem(last=False)
         return scored
 
