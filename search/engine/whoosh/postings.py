@@ -80,6 +80,11 @@ class SegmentCache:
             found[what] = value if kept is None else kept(value)
         return found[what]
 
+    def put(self, leaf, what: str, value) -> None:
+        """Keep `value` as the leaf's segment's `what` (in place of what was kept)."""
+        with self.lock:
+            self.entries.setdefault(self.key(leaf), {})[what] = value
+
     def keep_only(self, leaves) -> None:
         """Forget segments the index no longer has (merged away, or another folder)."""
         current = {self.key(leaf) for leaf, _ in leaves}
@@ -267,11 +272,16 @@ class IndexArrays:
         Kept as Whoosh's length bytes, a byte a document (at a million passages a float for
         every document of every scored field would take 48 MiB of each worker)."""
         if fieldname not in self._lengths:
+            what = f"lengths:{fieldname}"
             parts = [
-                SEGMENTS.get(leaf, f"lengths:{fieldname}", lambda lf: _leaf_lengths(lf, fieldname))
+                SEGMENTS.get(leaf, what, lambda lf: _leaf_lengths(lf, fieldname))
                 for leaf, _ in self.leaves
             ]
-            self._lengths[fieldname] = np.concatenate(parts) if parts else EMPTY_BYTES
+            joined = np.concatenate(parts) if parts else EMPTY_BYTES
+            # What each segment keeps becomes its part of the whole: held once, not twice.
+            for (leaf, offset), part in zip(self.leaves, parts, strict=True):
+                SEGMENTS.put(leaf, what, joined[offset : offset + len(part)])
+            self._lengths[fieldname] = joined
         return LENGTH_OF_BYTE[self._lengths[fieldname][ids]]
 
     def segment_postings(self, leaf, fieldname: str, btext: bytes) -> np.ndarray:
