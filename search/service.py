@@ -267,12 +267,12 @@ def year_rows(values: dict[str, int], chosen) -> list[dict]:
 def labelled(facets: dict[str, list[dict]], thesaurus, titles) -> dict[str, list[dict]]:
     """Facet rows with their labels in the reader's interface language; concepts and note tags
     with as many hits listed by label."""
-    languages = dict(Language.choices)
+    languages, reader_language = dict(Language.choices), get_language() or "en"
     label_of = {
         "language": lambda v: languages.get(v, v),
         "document": lambda v: titles.get(v, v),
         "year": str,
-        "concept": lambda v: thesaurus.preferred_label(v, get_language() or "en"),
+        "concept": lambda v: thesaurus.preferred_label(v, reader_language),
         "annotated": lambda v: NOTE_LABELS.get(v, v),
         "note_tag": str,
     }
