@@ -268,3 +268,27 @@ def test_a_search_under_way_reads_segments_another_process_merged_away(private_i
     edit(passages[PER_TIER], "Mergedwordlastqz")  # merges the tier: its files are removed
     assert len(engine().index.refresh()._segments()) < len(searcher.reader().leaf_readers())
     assert searcher.stored_fields(docnum)["ref"] == found.ref
+
+
+def test_a_folder_mtime_is_trusted_once_its_clock_has_surely_moved_on(private_index, monkeypatch):
+    import os
+
+    from whoosh.filedb.filestore import FileStorage
+
+    listings = []
+    original = FileStorage.list
+    monkeypatch.setattr(FileStorage, "list", lambda self: listings.append(1) or original(self))
+    engine().run(plan.Term("text", "pact"), end=5)
+    second = 1_000_000_000
+    for set_back, listed in [
+        (lambda now: now - second // 5 + 1, False),  # a clock of milliseconds has ticked since
+        (lambda now: now + 1, True),  # it may not have yet
+        (lambda now: now // second * second, True),  # a clock of whole seconds may not have yet
+        (lambda now: (now // second - 4) * second, False),
+    ]:
+        mtime = set_back(time.time_ns())
+        os.utime(private_index, ns=(mtime, mtime))
+        engine().run(plan.Term("text", "pact"), end=5)  # lists: the mtime changed
+        listings.clear()
+        engine().run(plan.Term("text", "pact"), end=5)
+        assert bool(listings) == listed, mtime

@@ -154,6 +154,14 @@ class GenerationState:
         return [(int(ids[i]), float(scores[i])) for i in order]
 
 
+def clock_tick(mtime_ns: int) -> int:
+    """The longest a file system's clock may take to move on, judged by an mtime it gave:
+    one with a fraction of a second comes from a clock that ticks every few milliseconds
+    (Linux: a scheduler tick, 10 ms at most), so 50 ms is safely past a tick; a whole second
+    may come from a clock of whole seconds (or two, on FAT)."""
+    return 50_000_000 if mtime_ns % 1_000_000_000 else 2_000_000_000
+
+
 def within_two_edits(leaf, field: str, word: str) -> frozenset[str]:
     """The segment's words within two edits (Levenshtein) of `word` with its first letter, as
     Whoosh's automaton finds them, remembered for the last `CLOSEST_KEPT` words asked of the
@@ -336,16 +344,16 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
     def up_to_date(self) -> bool:
         """Whether the searcher sees the latest generation. Whoosh lists the index folder to
         know; a commit adds a file to the folder, which changes its mtime, so a folder whose
-        mtime is the one it had when last found up to date is not listed again. An mtime less
-        than a second older than that finding is not relied on: two commits within one tick of
-        the file system's clock would leave the same mtime."""
+        mtime is the one it had when last found up to date is not listed again. An mtime that
+        may be within one tick of the file system's clock of that finding is not relied on:
+        another commit in the same tick would leave the same mtime."""
         mtime = os.stat(self.path).st_mtime_ns
         if mtime == self._unchanged_since:
             return True
         checked_at = time.time_ns()
         if not self._searcher.up_to_date():
             return False
-        settled = checked_at - mtime > 1_000_000_000
+        settled = checked_at - mtime > clock_tick(mtime)
         self._unchanged_since = mtime if settled else None
         return True
 
