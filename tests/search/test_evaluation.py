@@ -2,6 +2,7 @@
 counts and order (equal scores may trade places), on the seed corpus and on a 10 000-passage
 synthetic corpus built as `make bench` builds it."""
 
+import numpy as np
 import pytest
 from whoosh import query as wq
 
@@ -9,6 +10,7 @@ from archive.concepts.tagging import current_thesaurus
 from bench.queries import QUERIES
 from search.engine import engine
 from search.engine.whoosh.equivalence import compare, compare_query
+from search.engine.whoosh.postings import Postings, narrowed
 from tests.conftest import SLUGS, rebuild_index, use_index
 
 pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
@@ -116,3 +118,36 @@ def test_queries_it_does_not_handle_go_through_whoosh():
         engine().state().evaluator.evaluate(q)
     found = engine().run_query(q, start=0, end=5)
     assert found.total > 0 and all("olotov" in r.text for r in found.hits)
+
+
+def test_postings_kept_narrow_give_back_the_very_weights_read():
+    # Term counts fit 32-bit floats; a weight that does not (a boosted field's 0.1) stays whole.
+    for weights in ([1.0, 7.0, 3.0], [0.1, 2.0, 1.0]):
+        read = Postings(np.array([0, 9, 70_000]), np.array(weights))
+        kept = narrowed(read)
+        assert kept.ids.tolist() == read.ids.tolist()
+        assert kept.weights.astype(np.float64).tobytes() == read.weights.tobytes()
+
+
+def test_a_query_asked_again_is_evaluated_once_and_kept_matches_keep_to_their_budget(
+    monkeypatch,
+):
+    from haystack import connections
+
+    from search.engine.whoosh import backend
+
+    connections["default"].get_backend().forget_searcher()
+    evaluator = engine().state().evaluator
+    evaluated = []
+    original = evaluator.evaluate
+    monkeypatch.setattr(evaluator, "evaluate", lambda q: evaluated.append(q) or original(q))
+    molotov, treaty = wq.Term("text", "molotov"), wq.Term("text", "treaty")
+    # Each language's best hits, as a search asks for them: the query is evaluated once.
+    for language in ("en", "hr", "ro"):
+        engine().run_query(molotov, filters={"language": [language]})
+    assert evaluated == [molotov]
+    # Over the budget, only the latest query's matches are kept.
+    monkeypatch.setattr(backend, "EVALUATED_BYTES", 0)
+    for q in (treaty, treaty, molotov):
+        engine().run_query(q)
+    assert evaluated == [molotov, treaty, molotov]

@@ -352,6 +352,25 @@ def test_long_facets_list_the_values_with_most_hits_and_the_chosen_ones(
     assert [row["value"] for row in chosen][-1] == least and len(chosen) == 3
 
 
+def test_the_document_facet_names_each_document_by_its_title_as_listed_now(
+    client, monkeypatch, empty_cache
+):
+    from search import service
+
+    titles = dict(Document.objects.values_list("slug", "title"))
+    rows = api(client, q="Molotov", expand="0")["facets"]["document"]
+    assert len(rows) > 2
+    assert [row["label"] for row in rows] == [titles[row["value"]] for row in rows]
+    # A row first listed by a later search is named too, from the same generation's titles.
+    monkeypatch.setattr(service, "FACET_ROWS", 1)
+    RESULTS.clear()
+    service.document_titles.cache_clear()
+    first = api(client, q="Molotov", expand="0")["facets"]["document"]
+    assert len(first) == 1
+    chosen = api(client, q="Molotov", expand="0", document=rows[-1]["value"])
+    assert chosen["facets"]["document"][-1]["label"] == titles[rows[-1]["value"]]
+
+
 @pytest.fixture
 def unbuilt_index(tmp_path, session_index):
     """A data folder whose index no rebuild has filled yet (its folder not even made)."""

@@ -1,14 +1,18 @@
 """A segment's facet arrays, kept in files beside it by a rebuild: later openings read them
 from there, and the counts stay what the postings give."""
 
+import numpy as np
 import pytest
 from haystack import connections
+from whoosh import query as wq
 
+from archive.models import Passage
 from search import plan
 from search.engine import engine
 from search.engine.whoosh import segment_files
 from search.engine.whoosh.postings import SEGMENTS
-from tests.conftest import rebuild_index
+from search.facets import INDEX_FIELDS
+from tests.conftest import SLUGS, rebuild_index
 
 pytestmark = [pytest.mark.django_db, pytest.mark.whoosh]
 
@@ -63,3 +67,32 @@ def test_a_small_segment_is_read_from_its_postings_without_files(private_index):
     rebuild_index()
     assert facet_files(private_index) == []
     assert everything().facets["language"]
+
+
+def whoosh_docs(searcher, field: str, value: str) -> set[int]:
+    """The live documents holding a facet value, as Whoosh's own matchers find them."""
+    return set(searcher.docs_for_query(wq.Term(field, value)))
+
+
+def test_counts_and_filters_over_the_kept_runs_are_those_of_whooshs_postings(
+    private_index, kept_from_any_size
+):
+    rebuild_index()
+    # An edit: a second segment, read from its postings, and a deleted document in the first.
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=1)
+    passage.text += " Molotov"
+    index = connections["default"].get_unified_index().get_index(Passage)
+    engine().apply([index.full_prepare(passage)], [])
+    everything()
+    backend = connections["default"].get_backend()
+    searcher = backend.searcher()
+    facets = backend.state(searcher).facets
+    assert searcher.reader().has_deletions() and not searcher.reader().is_atomic()
+    hits = set(searcher.docs_for_query(wq.Term("text", "molotov")))
+    matching = np.array(sorted(hits), dtype=np.int64)
+    for field in INDEX_FIELDS:
+        counts = facets.counts(matching, {}, (field,))[field]
+        held = {value: whoosh_docs(searcher, field, value) for value in facets.fields[field].values}
+        assert counts == {v: len(docs & hits) for v, docs in held.items() if docs & hits}, field
+        for value, docs in held.items():
+            assert set(np.flatnonzero(facets.allowed(field, [value])).tolist()) == docs, value

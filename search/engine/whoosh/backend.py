@@ -14,6 +14,7 @@ import shutil
 import threading
 import time
 from collections import OrderedDict
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -42,8 +43,11 @@ from search.engine.whoosh.swap import fresh_folder, swap_in
 from search.facets import BY_FIELD, INDEX_FIELDS
 from search.search_indexes import STEMMED_FIELDS
 
-# How many queries' matches a generation keeps (a few MB each at 100 000 passages).
+# How many queries' matches a generation keeps, and at most how many bytes of them besides the
+# latest: a broad query's at a million passages is 14 MiB, and four of them were a fifth of a
+# worker's peak.
 EVALUATED_KEPT = 4
+EVALUATED_BYTES = 16 * 2**20
 # How many words' close words each segment remembers (for "Did you mean …?").
 CLOSEST_KEPT = 1000
 # The language of each stemmed field ("text_ro": "ro").
@@ -71,6 +75,24 @@ def descending(sort_by) -> bool:
     return any(f.startswith("-") for f in fields)
 
 
+def sort_key(column, count: int) -> np.ndarray:
+    """Each document's value in a sort column as a number in the same order: a string by its
+    place among the column's strings. Read one value at a time: a list of a million strings
+    and their sort took 150 MiB of a worker, and seconds."""
+    values = iter(column)
+    first = next(values, None)
+    if first is None:
+        return np.empty(0, dtype=np.int64)
+    values = chain([first], values)
+    if not isinstance(first, bytes | str):
+        return np.fromiter(values, dtype=np.int64, count=count)
+    codes: dict = {}
+    coded = np.fromiter((codes.setdefault(v, len(codes)) for v in values), np.int64, count)
+    place = np.empty(len(codes), dtype=np.int64)
+    place[[codes[value] for value in sorted(codes)]] = np.arange(len(codes))
+    return place[coded]
+
+
 class GenerationState:
     """Arrays read from one index generation (one searcher): postings, lengths, facets, and
     the document order, used by every search until the index changes."""
@@ -94,7 +116,10 @@ class GenerationState:
         scored = self.evaluator.evaluate(q)
         with self._lock:
             self._evaluated[q] = scored
-            while len(self._evaluated) > EVALUATED_KEPT:
+            while len(self._evaluated) > 1 and (
+                len(self._evaluated) > EVALUATED_KEPT
+                or sum(s.nbytes for s in self._evaluated.values()) > EVALUATED_BYTES
+            ):
                 self._evaluated.popitem(last=False)
         return scored
 
@@ -105,11 +130,7 @@ class GenerationState:
             docnums = np.arange(self.arrays.doc_count_all, dtype=np.int64)
             keys = [docnums]
             for field in reversed(fields):
-                column = reader.column_reader(field)
-                values = list(column)
-                if values and isinstance(values[0], bytes | str):
-                    _, values = np.unique(np.array(values, dtype=object), return_inverse=True)
-                keys.append(np.asarray(values, dtype=np.int64))
+                keys.append(sort_key(reader.column_reader(field), len(docnums)))
             rank = np.empty_like(docnums)
             rank[np.lexsort(keys)] = docnums
             self._ranks[fields] = rank

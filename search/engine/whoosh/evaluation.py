@@ -32,6 +32,10 @@ class Scored:
     def __len__(self):
         return len(self.ids)
 
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.scores.nbytes
+
     def boosted(self, boost: float) -> "Scored":
         return self if boost == 1.0 else Scored(self.ids, self.scores * boost)
 

@@ -1,11 +1,13 @@
 """Facet values of every passage, as arrays: counts over a set of hits and filter masks.
 
-For each facet field, every (document, value) pair of the index is kept in two parallel arrays,
-put together per index generation from each segment's (read once per segment). Counting a facet
-over the hits is then one `bincount` over the pairs whose document is a hit, and a filter is a
-boolean mask of the documents holding any of the chosen values.
+Each segment's (document, value) pairs are kept as its files hold them (`segment_files`):
+documents grouped by value, one run per value, memory-mapped rather than copied. Only where
+each run starts is kept beside them, not the value of every pair: counting a facet over the hits
+adds up the hits in each run, and a filter marks the documents of its values' runs. At a million
+passages the pairs are some 14 million; a copy of them in every worker took 100 MiB.
 """
 
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -17,33 +19,65 @@ from search.engine.whoosh.postings import SEGMENTS, IndexArrays
 from search.facets import INDEX_FIELDS
 
 
-class FieldValues:
-    """One facet field: its values, and every (document, value number) pair as two arrays."""
+@dataclass
+class SegmentRuns:
+    """A facet field in one segment: the values it holds, and for each the run of the
+    segment's documents (its own numbers, deleted ones included) that hold it."""
 
-    def __init__(self, values: list[str], docs: np.ndarray, value_of: np.ndarray, size: int):
+    values: list[str]
+    docs: np.ndarray
+    starts: np.ndarray
+
+    @classmethod
+    def of_pairs(cls, pairs: tuple[list, np.ndarray, np.ndarray]) -> "SegmentRuns":
+        """From the (values, documents, value numbers) pairs a segment's postings or files
+        give; values held by no document are left out. The value numbers are not kept."""
+        values, docs, value_of = pairs
+        if not len(value_of):
+            return cls([], docs, np.empty(0, dtype=np.int64))
+        steps = np.diff(value_of)
+        if (steps < 0).any():
+            # Pairs are written grouped by value; any other order is grouped here.
+            order = np.argsort(value_of, kind="stable")
+            docs, value_of = docs[order], value_of[order]
+            steps = np.diff(value_of)
+        starts = np.concatenate([[0], np.flatnonzero(steps) + 1])
+        return cls([values[i] for i in value_of[starts].tolist()], docs, starts)
+
+    def run(self, i: int) -> np.ndarray:
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.docs)
+        return self.docs[self.starts[i] : end]
+
+
+class FieldValues:
+    """One facet field of a generation: its values, and each segment's runs with the number of
+    the value each run is of."""
+
+    def __init__(self, values: list[str], parts: list[tuple[SegmentRuns, int, int]]):
         self.values = values
         self.index = {value: i for i, value in enumerate(values)}
-        self.docs = docs
-        self.value_of = value_of
-        # A field with one value per document (language, document) is counted from each
-        # document's value number instead of from all (document, value) pairs.
-        self.single = None
-        if not len(docs) or np.bincount(docs, minlength=size).max() <= 1:
-            self.single = np.full(size, -1, dtype=np.int32)
-            self.single[docs] = value_of
+        # (runs, first document, documents) of each segment, with each run's value number.
+        self.parts = [
+            (runs, offset, size, np.array([self.index[v] for v in runs.values], dtype=np.int64))
+            for runs, offset, size in parts
+        ]
 
-    def docs_with(self, value: str) -> np.ndarray:
-        i = self.index.get(value)
-        if i is None:
-            return self.docs[:0]
-        return self.docs[self.value_of == i]
+    def mark(self, mask: np.ndarray, value: str) -> None:
+        """Set the documents holding `value` in `mask`."""
+        number = self.index.get(value)
+        if number is None:
+            return
+        for runs, offset, size, numbers in self.parts:
+            at = np.flatnonzero(numbers == number)
+            if len(at):
+                mask[offset : offset + size][runs.run(int(at[0]))] = True
 
     def counts(self, mask: np.ndarray) -> dict[str, int]:
-        if self.single is not None:
-            held = self.single[mask]
-            found = np.bincount(held[held >= 0], minlength=len(self.values))
-        else:
-            found = np.bincount(self.value_of[mask[self.docs]], minlength=len(self.values))
+        found = np.zeros(len(self.values), dtype=np.int64)
+        for runs, offset, size, numbers in self.parts:
+            if len(numbers):
+                held = mask[offset : offset + size][runs.docs]
+                found[numbers] += np.add.reduceat(held, runs.starts, dtype=np.int64)
         return {self.values[i]: int(found[i]) for i in np.flatnonzero(found)}
 
 
@@ -64,36 +98,23 @@ class FacetArrays:
 
     def __init__(self, searcher, arrays: IndexArrays):
         self.size = arrays.doc_count_all
+        # Runs hold deleted documents too: a filter's mask leaves them out.
+        self.live = arrays.live if arrays.has_deletions else None
         self.fields: dict[str, FieldValues] = {}
         for field in INDEX_FIELDS:
             if field not in searcher.schema:
                 continue
+            read = partial(segment_values, arrays, field)
             parts = [
                 (
-                    SEGMENTS.get(leaf, f"facet:{field}", partial(segment_values, arrays, field)),
+                    SEGMENTS.get(leaf, f"facet:{field}", read, kept=SegmentRuns.of_pairs),
                     offset,
+                    leaf.doc_count_all(),
                 )
                 for leaf, offset in arrays.leaves
             ]
-            values = sorted(set().union(*(seg_values for (seg_values, _, _), _ in parts)))
-            number = {value: i for i, value in enumerate(values)}
-            # Filled in place: at a million passages the concept pairs alone are tens of MB,
-            # and a list of parts to concatenate would hold them twice.
-            total = sum(len(seg_docs) for (_, seg_docs, _), _ in parts)
-            docs_all = np.empty(total, dtype=np.int32)
-            value_of_all = np.empty(total, dtype=np.int32)
-            at = 0
-            for (seg_values, seg_docs, seg_value_of), offset in parts:
-                end = at + len(seg_docs)
-                np.add(seg_docs, np.int32(offset), out=docs_all[at:end])
-                if len(seg_values):
-                    renumber = np.array([number[v] for v in seg_values], dtype=np.int32)
-                    np.take(renumber, seg_value_of, out=value_of_all[at:end])
-                at = end
-            if arrays.has_deletions:
-                live = arrays.live[docs_all]
-                docs_all, value_of_all = docs_all[live], value_of_all[live]
-            self.fields[field] = FieldValues(values, docs_all, value_of_all, self.size)
+            values = sorted(set().union(*(runs.values for runs, _, _ in parts)))
+            self.fields[field] = FieldValues(values, parts)
 
     def mask(self, ids: np.ndarray) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
@@ -109,7 +130,9 @@ class FacetArrays:
             if isinstance(values, plan.Range):
                 values = [value for value in known.values if value in values]
             for value in values:
-                mask[known.docs_with(value)] = True
+                known.mark(mask, value)
+            if self.live is not None:
+                mask &= self.live
         return mask
 
     @staticmethod

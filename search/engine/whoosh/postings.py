@@ -66,8 +66,9 @@ class SegmentCache:
     def key(leaf) -> tuple:
         return (getattr(leaf._storage, "folder", id(leaf._storage)), leaf.segment().segment_id())
 
-    def get(self, leaf, what: str, read):
-        """The `what` arrays of the leaf's segment, read with `read(leaf)` the first time."""
+    def get(self, leaf, what: str, read, kept=None):
+        """The `what` arrays of the leaf's segment, read with `read(leaf)` the first time (or
+        from its files), and kept as `kept` makes them of what was read."""
         key = self.key(leaf)
         with self.lock:
             found = self.entries.setdefault(key, {})
@@ -76,8 +77,13 @@ class SegmentCache:
             if value is None:
                 value = read(leaf)
                 segment_files.save(leaf, what, value)
-            found[what] = value
+            found[what] = value if kept is None else kept(value)
         return found[what]
+
+    def put(self, leaf, what: str, value) -> None:
+        """Keep `value` as the leaf's segment's `what` (in place of what was kept)."""
+        with self.lock:
+            self.entries.setdefault(self.key(leaf), {})[what] = value
 
     def keep_only(self, leaves) -> None:
         """Forget segments the index no longer has (merged away, or another folder)."""
@@ -94,9 +100,10 @@ SEGMENTS = SegmentCache()
 
 class TermCache:
     """Terms' postings as read from each segment, the most recently used up to `budget` bytes
-    in all: after an edit, a query's terms are read from the new segment only."""
+    in all: after an edit, a query's terms are read from the new segment only. Postings are
+    kept narrow (`narrowed`): 16 MiB hold what 32 MiB of 64-bit numbers did."""
 
-    def __init__(self, budget: int = 32 * 2**20):
+    def __init__(self, budget: int = 16 * 2**20):
         self.budget, self.held = budget, 0
         self.entries: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
@@ -177,14 +184,16 @@ class IndexArrays:
             found = TERMS.get(leaf, (fieldname, btext, with_values), self._segment_term)
             if found is None:
                 continue
-            ids.append(found.ids + offset)
+            ids.append(np.add(found.ids, offset, dtype=np.int64))
             weights.append(found.weights)
             if with_values:
                 values.extend(found.values)
         if not ids:
             return Postings(EMPTY_IDS, EMPTY_FLOATS, [] if with_values else None)
         found = Postings(
-            np.concatenate(ids), np.concatenate(weights), values if with_values else None
+            np.concatenate(ids),
+            np.concatenate(weights, dtype=np.float64),
+            values if with_values else None,
         )
         if self.has_deletions:
             keep = self.live[found.ids]
@@ -207,10 +216,12 @@ class IndexArrays:
             weights.append(block_weights)
             if with_values:
                 values.extend(block_values)
-        return Postings(
-            np.concatenate(ids) if ids else EMPTY_IDS,
-            np.concatenate(weights) if weights else EMPTY_FLOATS,
-            values if with_values else None,
+        return narrowed(
+            Postings(
+                np.concatenate(ids) if ids else EMPTY_IDS,
+                np.concatenate(weights) if weights else EMPTY_FLOATS,
+                values if with_values else None,
+            )
         )
 
     def _blocks(self, leaf, fieldname, btext, *, with_values=False):
@@ -261,17 +272,32 @@ class IndexArrays:
         Kept as Whoosh's length bytes, a byte a document (at a million passages a float for
         every document of every scored field would take 48 MiB of each worker)."""
         if fieldname not in self._lengths:
+            what = f"lengths:{fieldname}"
             parts = [
-                SEGMENTS.get(leaf, f"lengths:{fieldname}", lambda lf: _leaf_lengths(lf, fieldname))
+                SEGMENTS.get(leaf, what, lambda lf: _leaf_lengths(lf, fieldname))
                 for leaf, _ in self.leaves
             ]
-            self._lengths[fieldname] = np.concatenate(parts) if parts else EMPTY_BYTES
+            joined = np.concatenate(parts) if parts else EMPTY_BYTES
+            # What each segment keeps becomes its part of the whole: held once, not twice.
+            for (leaf, offset), part in zip(self.leaves, parts, strict=True):
+                SEGMENTS.put(leaf, what, joined[offset : offset + len(part)])
+            self._lengths[fieldname] = joined
         return LENGTH_OF_BYTE[self._lengths[fieldname][ids]]
 
     def segment_postings(self, leaf, fieldname: str, btext: bytes) -> np.ndarray:
         """A term's documents in one segment (its own numbers), deleted ones included."""
         ids = [block_ids for block_ids, _, _ in self._blocks(leaf, fieldname, btext)]
         return np.concatenate(ids) if ids else EMPTY_IDS
+
+
+def narrowed(postings: Postings) -> Postings:
+    """A segment's postings as `TERMS` keeps them: its document numbers as 32-bit integers, and
+    the weights as 32-bit floats where each is one exactly (term counts are), so that they come
+    back as the same 64-bit floats for scoring."""
+    weights = postings.weights.astype(np.float32)
+    if not np.array_equal(weights, postings.weights):
+        weights = postings.weights
+    return Postings(postings.ids.astype(np.int32), weights, postings.values)
 
 
 def open_files(leaf) -> None:

@@ -21,8 +21,8 @@ log = logging.getLogger(__name__)
 # An edit's segment is small and read from its postings in a moment; files for each would only
 # fill the folder.
 SAVE_FROM_DOCS = 2_000
-# What `postings.SegmentCache` keeps under "facet:<field>": the values (strings), and the
-# (document, value number) pairs as two arrays.
+# What a segment's facet field is saved as ("facet:<field>"): the values (strings), and the
+# (document, value number) pairs as two arrays, grouped by value.
 PARTS = ("values", "docs", "value_of")
 FIELD_NAME = re.compile(r"^[A-Za-z0-9_]+$")
 
