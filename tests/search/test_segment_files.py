@@ -96,3 +96,48 @@ def test_counts_and_filters_over_the_kept_runs_are_those_of_whooshs_postings(
         assert counts == {v: len(docs & hits) for v, docs in held.items() if docs & hits}, field
         for value, docs in held.items():
             assert set(np.flatnonzero(facets.allowed(field, [value])).tolist()) == docs, value
+
+
+@pytest.fixture
+def frequent_from_twenty(monkeypatch):
+    # The seed corpus has no term as frequent as those worth it at a million passages.
+    monkeypatch.setattr(segment_files, "FREQUENT_FROM", 20)
+
+
+def test_a_rebuild_keeps_frequent_terms_as_arrays_and_searches_find_the_same(
+    private_index, frequent_from_twenty, monkeypatch
+):
+    from search.engine.whoosh.postings import IndexArrays
+    from tests.search.test_evaluation import all_differences
+
+    rebuild_index()
+    assert any(".frequent_text_docs" in p.name for p in private_index.resolve().iterdir())
+    read = []
+    original = IndexArrays._blocks
+    monkeypatch.setattr(
+        IndexArrays,
+        "_blocks",
+        lambda self, leaf, field, btext, **kw: (
+            read.append((field, btext)) or original(self, leaf, field, btext, **kw)
+        ),
+    )
+    found = everything()
+    assert found.total > 20 and ("text", b"molotov") not in read
+    # Every bench query, with filters, expanded or not, as Whoosh's own matchers find it.
+    assert all_differences(filter_sets=[{}, {"language": ["en", "hr"], "years": ["1939"]}]) == {}
+
+
+def test_broken_frequent_terms_are_read_from_their_blocks(
+    private_index, frequent_from_twenty, caplog
+):
+    rebuild_index()
+    expected = everything()
+    broken = next(p for p in private_index.resolve().iterdir() if "frequent_text_starts" in p.name)
+    broken.write_bytes(b"not an array")
+    again = everything()
+    assert (again.total, again.hits, again.facets) == (
+        expected.total,
+        expected.hits,
+        expected.facets,
+    )
+    assert "from their blocks" in caplog.text

@@ -13,6 +13,7 @@ posting (tests compare them with what Whoosh's writer writes).
 
 from array import array
 from collections import Counter
+from functools import partial
 from itertools import pairwise
 from pickle import dumps
 
@@ -24,6 +25,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from search.engine.whoosh import segment_files
 from search.engine.whoosh.analysis import index_terms_of, positions_in_order
 from search.engine.whoosh.postings import length_bytes
 
@@ -265,7 +267,10 @@ class BulkSegmentWriter(SegmentWriter):
             for fieldname in sorted(self.fields):
                 writer.start_field(fieldname, self.schema[fieldname])
                 postings = self.fields.pop(fieldname)
-                write_field(writer, postings, lengths.all_lengths(fieldname))
+                keep = partial(
+                    segment_files.save_frequent, self.storage.folder, self.newsegment, fieldname
+                )
+                write_field(writer, postings, lengths.all_lengths(fieldname), keep)
                 writer.finish_field()
             writer.close()
         finally:
@@ -281,7 +286,7 @@ def analysed(field, value, as_text: bool) -> tuple:
     return terms, weights, [vbytes for _, _, _, vbytes in made], sum(f for _, f, _, _ in made)
 
 
-def write_field(writer, postings: FieldPostings, doc_lengths: list) -> None:
+def write_field(writer, postings: FieldPostings, doc_lengths: list, keep=None) -> None:
     """A field's postings, term by term in UTF-8 order, into Whoosh's field writer: sorted by
     term number (a stable sort keeps each term's documents in order) and cut into blocks, with
     the statistics Whoosh's add_posting keeps for each block worked out for all blocks at
@@ -319,12 +324,21 @@ def write_field(writer, postings: FieldPostings, doc_lengths: list) -> None:
     starts, ends = starts.tolist(), ends.tolist()
     first_block, blocks = first_block.tolist(), blocks.tolist()
 
-    doc_bytes, weight_bytes = memoryview(docs.tobytes()), memoryview(weights.tobytes())
-    del docs, weights
-    unknown = np.iinfo(np.int64).max
     with_values = values is not None
     as_text = postings.direct is not None
     numbering = postings.numbers
+    if keep is not None and as_text:
+        # The frequent terms' postings also as arrays (`segment_files`), in term order.
+        frequent = sorted(
+            term
+            for term, number in numbering.items()
+            if counts[number] >= segment_files.FREQUENT_FROM
+        )
+        spans = [(term_starts[numbering[t]], term_ends[numbering[t]]) for t in frequent]
+        keep(frequent, [docs[a:b] for a, b in spans], [weights[a:b] for a, b in spans])
+    doc_bytes, weight_bytes = memoryview(docs.tobytes()), memoryview(weights.tobytes())
+    del docs, weights
+    unknown = np.iinfo(np.int64).max
     for term in sorted(numbering):
         number = numbering[term]
         writer.start_term(term.encode() if as_text else term)

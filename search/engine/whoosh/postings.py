@@ -206,6 +206,15 @@ class IndexArrays:
     def _segment_term(self, leaf, fieldname, btext, with_values) -> Postings | None:
         """A term's postings in one segment (its own numbers, deleted documents included);
         None if the segment lacks the term."""
+        if not with_values:
+            frequent = SEGMENTS.get(
+                leaf,
+                f"frequent:{fieldname}",
+                lambda lf: segment_files.frequent_terms(lf, fieldname),
+            )
+            found = frequent.postings(btext) if frequent is not None else None
+            if found is not None:
+                return Postings(*found, None)
         if (fieldname, btext) not in leaf:
             return None
         ids, weights, values = [], [], []
