@@ -126,9 +126,11 @@ def save_frequent(folder, segment, field: str, terms: list[str], docs, weights) 
 
 
 class FrequentTerms:
-    """A segment's frequent terms of one field, as `save_frequent` kept them (memory-mapped)."""
+    """A segment's frequent terms of one field, as `save_frequent` kept them. Their postings
+    are read with plain reads, not mapped: every page of a mapping a search touched would
+    stay in the worker's resident memory (300 MiB at a million passages)."""
 
-    def __init__(self, terms, starts, docs, weights):
+    def __init__(self, terms, starts, docs: "ArrayFile", weights: "ArrayFile"):
         self.at = {term.encode(): i for i, term in enumerate(terms.tolist())}
         self.starts, self.docs, self.weights = starts, docs, weights
 
@@ -138,7 +140,24 @@ class FrequentTerms:
         if i is None:
             return None
         start, end = int(self.starts[i]), int(self.starts[i + 1])
-        return self.docs[start:end], self.weights[start:end]
+        return self.docs.read(start, end), self.weights.read(start, end)
+
+
+class ArrayFile:
+    """A one-dimensional `.npy` file, kept open (it outlives its removal by a merge), read a
+    slice at a time."""
+
+    def __init__(self, path: Path):
+        # Mapped only to read its header (a file cut short is refused here); its data is not read.
+        header = np.load(path, mmap_mode="r")
+        self.dtype, self.offset, self.length = header.dtype, header.offset, len(header)
+        del header
+        self.file = open(path, "rb")  # noqa: SIM115 (closed with the object)
+
+    def read(self, start: int, end: int) -> np.ndarray:
+        size = self.dtype.itemsize
+        data = os.pread(self.file.fileno(), (end - start) * size, self.offset + start * size)
+        return np.frombuffer(data, dtype=self.dtype)
 
 
 def frequent_terms(leaf, field: str) -> FrequentTerms | None:
@@ -149,8 +168,13 @@ def frequent_terms(leaf, field: str) -> FrequentTerms | None:
     if found is None or not all(path.exists() for path in found):
         return None
     try:
-        terms, starts, docs, weights = (np.load(path, mmap_mode="r") for path in found)
-        if len(starts) != len(terms) + 1 or len(docs) != len(weights) or starts[-1] != len(docs):
+        terms, starts = np.load(found[0]), np.load(found[1])
+        docs, weights = ArrayFile(found[2]), ArrayFile(found[3])
+        if (
+            len(starts) != len(terms) + 1
+            or docs.length != weights.length
+            or starts[-1] != docs.length
+        ):
             raise ValueError("the files do not fit together")
         return FrequentTerms(terms, starts, docs, weights)
     except (OSError, ValueError) as error:
