@@ -14,7 +14,7 @@ from itertools import accumulate
 from pickle import loads
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.formats import Positions
 from whoosh.reading import EmptyReader
 from whoosh.util.numeric import byte_to_length
@@ -166,8 +166,6 @@ class IndexArrays:
                 self.live[deleted + offset] = False
         self.has_deletions = not self.live.all()
         SEGMENTS.keep_only(self.leaves)
-        for leaf, _ in self.leaves:
-            open_files(leaf)
         self._lengths: dict[str, np.ndarray] = {}
         # Read now, with the searcher, rather than by the first query that scores the field.
         for name, field in searcher.schema.items():
@@ -307,19 +305,6 @@ def narrowed(postings: Postings) -> Postings:
     if not np.array_equal(weights, postings.weights):
         weights = postings.weights
     return Postings(postings.ids.astype(np.int32), weights, postings.values)
-
-
-def open_files(leaf) -> None:
-    """Open the files of a segment that Whoosh opens only on first use (stored fields, sort
-    columns). A merge or a rebuild may delete a segment's files while a searcher still reads
-    it: what is open stays readable, what is opened later would not be found."""
-    perdoc = getattr(leaf, "_perdoc", None)
-    if perdoc is None:
-        return
-    perdoc._cached_reader("_stored", STORED_COLUMN)
-    for name, field in leaf.schema.items():
-        if field.column_type is not None and perdoc.has_column(name):
-            perdoc.column_reader(name, field.column_type)
 
 
 def length_bytes(perdoc, fieldname: str, count: int) -> np.ndarray | None:

@@ -54,14 +54,17 @@ class OpenSegments:
         it no longer has are closed."""
         toc = index._read_toc()
         storage, kept, self.open = index.storage, self.open, {}
-        readers = []
+        readers, names = [], None
         try:
             for segment in toc.segments:
                 if segment.is_compound():  # its files are read from within one: not shared
                     readers.append(SegmentReader(storage, toc.schema, segment, toc.generation))
                     continue
                 sid = segment.segment_id()
-                files = kept.pop(sid, None) or opened(storage, segment)
+                files = kept.pop(sid, None)
+                if files is None:
+                    names = storage.list() if names is None else names  # listed once
+                    files = opened(storage, segment, names)
                 self.open[sid] = files
                 readers.append(
                     SharedFilesReader(storage, toc.schema, segment, files, toc.generation)
@@ -87,8 +90,9 @@ class OpenSegments:
         self.open = {}
 
 
-def opened(storage, segment) -> tuple:
-    return segment.codec().terms_reader(storage, segment), OpenColumns(storage, segment)
+def opened(storage, segment, names: list[str]) -> tuple:
+    """The segment's term table and per-document reader; `names`: the index folder's files."""
+    return segment.codec().terms_reader(storage, segment), OpenColumns(storage, segment, names)
 
 
 class OpenColumns(W3PerDocReader):
@@ -96,10 +100,10 @@ class OpenColumns(W3PerDocReader):
     values) opened at once. Whoosh opens a column when first read, and by then a merge in
     another process (the index worker) may have removed it; an open file outlives that."""
 
-    def __init__(self, storage, segment):
+    def __init__(self, storage, segment, names: list[str]):
         super().__init__(storage, segment)
         prefix, ext = segment.make_filename("."), W3Codec.COLUMN_EXT
-        for name in storage.list():
+        for name in names:
             if name.startswith(prefix) and name.endswith(ext):
                 column = name[len(prefix) : -len(ext)]
                 self._colfiles[column] = self._get_column_file(column)

@@ -69,9 +69,9 @@ def save(leaf, what: str, value) -> None:
     written(found, arrays, what)
 
 
-def written(found: list[Path], arrays, what: str) -> bool:
+def written(found: list[Path], arrays, what: str) -> None:
     """Each array into its file, under a temporary name then renamed, so that a reader finds
-    it whole or not at all; False (with a warning) if a file could not be written."""
+    it whole or not at all (a warning, and no more files, if one could not be written)."""
     for path, array in zip(found, arrays, strict=True):
         temporary = None
         try:
@@ -85,8 +85,7 @@ def written(found: list[Path], arrays, what: str) -> bool:
             log.warning("Could not keep %s beside its segment: %s", what, error)
             if temporary:
                 Path(temporary).unlink(missing_ok=True)
-            return False
-    return True
+            return
 
 
 # Frequent terms --------------------------------------------------------------------------------
@@ -94,7 +93,7 @@ def written(found: list[Path], arrays, what: str) -> bool:
 # A term with many postings is read one block of 128 at a time, each unpickled: at a million
 # passages, most of a broad query's first run (875,000 hits: 20,000 blocks, 1.7 s). A build
 # knows every term's postings as arrays, so it keeps those of its segments' frequent terms
-# beside them as arrays too, which a search maps instead of reading the blocks.
+# beside them as arrays too, which a search reads instead of the blocks.
 
 FREQUENT_FROM = 8_192  # postings of a term in one segment
 FREQUENT_PARTS = ("terms", "starts", "docs", "weights")
