@@ -62,6 +62,41 @@ def test_close_words_are_those_of_whooshs_two_edit_automaton(private_index):
     assert {"ribbentrop", "ribentropq"} <= set(engine().closest_words("text", "ribentrop"))
 
 
+def test_fuzzy_words_are_those_whoosh_expands_on_one_segment_and_on_several(private_index):
+    """A fuzzy word stands for the same words, in the same order, as Whoosh's own expansion:
+    its automaton on a segment (a transposition is two edits), its Damerau-Levenshtein on an
+    index of several segments (a transposition is one)."""
+    from whoosh import query as wq
+
+    from search.engine.whoosh.nearby import fuzzy_words
+
+    edit(Passage.objects.get(document__slug=SLUGS["003"], n=1), "Ribentropq Molotvo Šćđž")
+    reader = engine().searcher().reader()
+    segment = next(leaf for leaf, _ in reader.leaf_readers() if leaf.doc_count_all() > 1)
+    asked = [
+        ("molotvo", 1),
+        ("moltoov", 2),
+        ("ribentrop", 2),
+        ("staljn", 1),
+        ("pkat", 1),
+        ("sovjetsk", 2),
+        ("šćđ", 2),
+        ("i", 1),
+        ("x", 2),
+    ]
+    for one in (segment, reader):
+        for word, maxdist in asked:
+            whooshs = [
+                w
+                for w in wq.FuzzyTerm("text", word, maxdist=maxdist, prefixlength=1)._btexts(one)
+                if w
+            ]
+            assert fuzzy_words(one, "text", word, maxdist, 1) == whooshs, (word, one)
+    # "molotvo" is one transposition from "molotov": one edit only for Damerau-Levenshtein.
+    assert "molotov" not in fuzzy_words(segment, "text", "molotvo", 1, 1)
+    assert {"molotov", "molotvo"} <= set(fuzzy_words(reader, "text", "molotvo", 1, 1))
+
+
 def test_texts_found_again_after_an_edit_are_not_marked_again(private_index, client, monkeypatch):
     from search import service
 

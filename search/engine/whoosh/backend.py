@@ -21,8 +21,6 @@ import numpy as np
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
 from haystack.exceptions import SearchBackendError
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 from whoosh import query as wq
 from whoosh.fields import ID as WHOOSH_ID
 from whoosh.fields import KEYWORD, NUMERIC, STORED, TEXT, Schema
@@ -37,7 +35,8 @@ from search.engine.whoosh.compile import PAIRED_FIELD, PAIRS_FIELD, compile_plan
 from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
 from search.engine.whoosh.facets import FacetArrays, keep_segment_files
 from search.engine.whoosh.merging import full_tier, merge_backlog, merge_by_tiers
-from search.engine.whoosh.postings import SEGMENTS, IndexArrays, segment_readers
+from search.engine.whoosh.nearby import within_edits
+from search.engine.whoosh.postings import IndexArrays, segment_readers
 from search.engine.whoosh.reopening import OpenSegments
 from search.engine.whoosh.swap import fresh_folder, swap_in
 from search.facets import BY_FIELD, INDEX_FIELDS
@@ -48,8 +47,6 @@ from search.search_indexes import STEMMED_FIELDS
 # worker's peak.
 EVALUATED_KEPT = 4
 EVALUATED_BYTES = 16 * 2**20
-# How many words' close words each segment remembers (for "Did you mean …?").
-CLOSEST_KEPT = 1000
 # The language of each stemmed field ("text_ro": "ro").
 STEMMED_LANGUAGE = {field: code for code, field in STEMMED_FIELDS.items()}
 
@@ -160,29 +157,6 @@ def clock_tick(mtime_ns: int) -> int:
     (Linux: a scheduler tick, 10 ms at most), so 50 ms is safely past a tick; a whole second
     may come from a clock of whole seconds (or two, on FAT)."""
     return 50_000_000 if mtime_ns % 1_000_000_000 else 2_000_000_000
-
-
-def within_two_edits(leaf, field: str, word: str) -> frozenset[str]:
-    """The segment's words within two edits (Levenshtein) of `word` with its first letter, as
-    Whoosh's automaton finds them, remembered for the last `CLOSEST_KEPT` words asked of the
-    segment. The words of that first letter are listed and compared in C (rapidfuzz): Whoosh's
-    walk seeks through the word list in Python, step by step, 15-20 times slower."""
-    kept = SEGMENTS.get(leaf, "closest", lambda _: OrderedDict())
-    key = (field, word)
-    with SEGMENTS.lock:
-        if key in kept:
-            kept.move_to_end(key)
-            return kept[key]
-    spelling = leaf.schema[field].spelling_fieldname(field)
-    decode = leaf.schema[spelling].from_bytes
-    words = [decode(b) for b in leaf.expand_prefix(spelling, word[:1])] if word else []
-    close = process.extract_iter(word, words, scorer=Levenshtein.distance, score_cutoff=2)
-    found = frozenset(words[i] for _, _, i in close)
-    with SEGMENTS.lock:
-        kept[key] = found
-        while len(kept) > CLOSEST_KEPT:
-            kept.popitem(last=False)
-    return found
 
 
 class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
@@ -518,7 +492,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         reader = self.searcher().reader()
         found = set()
         for leaf, _ in segment_readers(reader):
-            found |= within_two_edits(leaf, field, word)
+            found |= within_edits(leaf, field, word, maxdist=2, prefix=1)
         found.discard(word)
         return {w: reader.frequency(field, w) for w in found}
 
