@@ -4,12 +4,10 @@ A field is declared once, here; the OpenAPI document says what these types say. 
 exactly their fields (`additionalProperties: false`), as the serialised answers do.
 """
 
-from dataclasses import is_dataclass
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from ninja.schema import DjangoGetter
-from pydantic import ConfigDict, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict
 from pydantic.json_schema import SkipJsonSchema
 
 from annotations.models import AnchorStatus, Motivation
@@ -34,21 +32,29 @@ def uri(description: str = "") -> dict:
     return {"format": "uri", **({"description": description} if description else {})}
 
 
-class Out(Schema):
-    """A response object: its schema lists exactly the fields it is serialised with."""
+class Out(BaseModel):
+    """A response object: its schema lists exactly the fields it is serialised with.
 
-    model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
+    Pydantic reads the fields from the object's keys or attributes as they are, in its own
+    compiled code: a page of search results holds hundreds of these objects (facet rows, hits,
+    their documents), and a Python validator on each took a tenth of building the answer. An
+    object with fields to compute (`resolve_*`) is a `Resolved` one."""
 
-    @model_validator(mode="wrap")
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"additionalProperties": False}
+    )
+
     @classmethod
-    def _run_root_validator(cls, values, handler, info: ValidationInfo):
-        """Ninja reads every object through its DjangoGetter, for resolvers and for what a
-        model holds (managers, files). A dict or a dataclass of an object without resolvers
-        has neither, and pydantic reads it itself: a page of search results has hundreds of
-        them (facet rows, hits), and the getter took a tenth of the API's time."""
-        if not cls._ninja_resolvers and (isinstance(values, dict) or is_dataclass(values)):
-            return handler(values)
-        return handler(DjangoGetter(values, cls, info.context))
+    def __pydantic_init_subclass__(cls, **kwargs):
+        super().__pydantic_init_subclass__(**kwargs)
+        # Only Ninja's Schema calls resolvers: elsewhere one would be silently left out.
+        if not issubclass(cls, Schema) and any(name.startswith("resolve_") for name in vars(cls)):
+            raise TypeError(f"{cls.__name__} has resolvers: it must be a Resolved")
+
+
+class Resolved(Schema, Out):
+    """A response object read through Ninja's DjangoGetter: its resolvers compute fields, and a
+    model's managers, querysets and files are read as lists and URLs."""
 
 
 # Errors -----------------------------------------------------------------------------------------
@@ -81,7 +87,7 @@ class DocumentRef(Out):
     source_file: str = Field(description="The file the document was imported from.")
 
 
-class DocumentSummary(DocumentRef):
+class DocumentSummary(Resolved, DocumentRef):
     """A published document in the catalogue."""
 
     url: str = Field(json_schema_extra=uri("The reader's address."))
@@ -103,7 +109,7 @@ class DocumentList(Out):
     results: list[DocumentSummary]
 
 
-class PassageAnnotation(Out):
+class PassageAnnotation(Resolved):
     """A published note on a passage: its quote, offsets into the passage's `text`, and body."""
 
     id: str = Field(json_schema_extra={"format": "uuid"})
@@ -145,7 +151,7 @@ class PassageAnnotation(Out):
         return annotation.modified_at.isoformat()
 
 
-class Passage(Out):
+class Passage(Resolved):
     """A passage at its permanent number: a withdrawn one too, with its last text."""
 
     ref: str = Field(pattern=REF_PATTERN, description="The passage's reference, <slug>:<n>.")
@@ -361,7 +367,7 @@ class Hit(Out):
     document: DocumentRef
 
 
-class SearchResponse(Out):
+class SearchResponse(Resolved):
     """A page of search results, with facets, thesaurus expansions and a suggestion."""
 
     query: str = Field(description="The query as it was searched (control characters removed).")
