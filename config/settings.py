@@ -137,10 +137,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
-    # A connection per request: with connections kept open, writers waiting for SQLite's write
-    # lock while readers and the index worker kept theirs got through far less often
-    # (tests/reliability/test_concurrency.py fell short of its revisions in three runs of three,
-    # and passed with a connection per request).
+    # A connection per request, except in gunicorn's web workers (config/gunicorn.conf.py):
+    # SQLite hands its write lock to whoever asks at the right moment, and with every thread
+    # keeping its connection the writers went faster and starved the slowest one
+    # (tests/reliability/test_concurrency.py: an admin action did not get through in 6 s, in
+    # two runs of six). A web worker mostly reads, and a reader does not hold the write lock.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -1,6 +1,7 @@
 """Running as a service: production settings, security headers, login throttling, request limits,
 and gunicorn serving pages and static files with DEBUG off."""
 
+import contextlib
 import json
 import os
 import re
@@ -398,3 +399,26 @@ def test_gunicorn_forks_no_database_connection_into_a_worker():
         "print(connection.connection is None)"
     )
     assert printed_by(script) == "True"
+
+
+def holding(path: Path) -> set[tuple[str, str]]:
+    """(process, file descriptor) of each open file of `path` on this machine."""
+    held = set()
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        with contextlib.suppress(OSError):
+            if os.readlink(fd) == str(path):
+                held.add((fd.parts[2], fd.name))
+    return held
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_a_web_worker_keeps_its_database_connection_from_one_request_to_the_next(tmp_path):
+    with gunicorn(production(tmp_path, ARCHIVE_BEHIND_PLAIN_HTTP="1")) as base:
+        headers = {"Host": "archive.example.org", "X-Forwarded-Proto": "https"}
+        held = []
+        for _ in range(3):
+            status, _, body = fetch(base + "/api/documents/", headers)
+            assert status == 200, body
+            held.append(holding(tmp_path / "archive.sqlite3"))
+    # The one worker's one connection, still open after each request.
+    assert len(held[0]) == 1 and held[0] == held[1] == held[2]
