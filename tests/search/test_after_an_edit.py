@@ -306,3 +306,57 @@ def test_one_answer_sees_one_state_of_the_index(private_index):
         assert engine().generation() == before
     assert engine().run(plan.Term("text", "pinnedword"), end=5).total == 1
     assert engine().generation() != before
+
+
+@pytest.fixture
+def stored_reads(monkeypatch):
+    """The segments whose stored fields a search read, by number of documents."""
+    read = []
+    original = SegmentReader.stored_fields
+
+    def counting(self, docnum):
+        read.append(self.doc_count_all())
+        return original(self, docnum)
+
+    monkeypatch.setattr(SegmentReader, "stored_fields", counting)
+    return read
+
+
+def test_hits_of_unchanged_segments_are_not_read_again_after_an_edit(private_index, stored_reads):
+    first = engine().run(plan.Term("text", "molotov"), end=20)
+    assert stored_reads
+    edit(Passage.objects.exclude(text__icontains="molotov").first(), "Nevažno")
+    stored_reads.clear()
+    again = engine().run(plan.Term("text", "molotov"), end=20)
+    # The same passages (scored anew: the edit changed the index's statistics).
+    assert {(h.pk, h.text) for h in again.hits} == {(h.pk, h.text) for h in first.hits}
+    assert stored_reads == []
+
+
+def test_an_edited_passage_is_shown_as_edited_though_its_former_hit_was_kept(private_index):
+    passage = Passage.objects.get(document__slug=SLUGS["001"], n=2)
+    assert "Radek" in passage.text
+    before = engine().run(plan.Term("text", "radek"), end=50).hits
+    assert passage.pk in {hit.pk for hit in before}
+    edit(passage, "Storedword")
+    (shown,) = [
+        hit for hit in engine().run(plan.Term("text", "radek"), end=50).hits if hit.pk == passage.pk
+    ]
+    assert shown.text.endswith(" Storedword")
+
+
+def test_the_stored_fields_kept_stay_within_their_bound(private_index, monkeypatch, stored_reads):
+    from search.engine.whoosh import postings
+
+    hits = engine().run(plan.MatchAll(), end=30).hits
+    assert len(hits) == 30
+    budget = 5 * max(postings.stored_weight(kept) for kept in postings.STORED.entries.values())
+    kept = postings.SegmentReads(budget, postings.stored_weight)
+    monkeypatch.setattr(postings, "STORED", kept)
+    engine().run(plan.MatchAll(), end=30)
+    assert 0 < kept.held <= budget
+    assert 5 <= len(kept.entries) < 30
+    # The latest are kept: the last hits of the page are not read again.
+    stored_reads.clear()
+    assert engine().run(plan.MatchAll(), start=29, end=30).hits == hits[29:]
+    assert stored_reads == []
