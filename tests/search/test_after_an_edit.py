@@ -350,9 +350,10 @@ def test_the_stored_fields_kept_stay_within_their_bound(private_index, monkeypat
 
     hits = engine().run(plan.MatchAll(), end=30).hits
     assert len(hits) == 30
-    budget = 5 * max(postings.stored_weight(kept) for kept in postings.STORED.entries.values())
+    held = postings.STORED_FIELDS.entries.values()
+    budget = 5 * max(postings.stored_weight(fields) for fields in held)
     kept = postings.SegmentReads(budget, postings.stored_weight)
-    monkeypatch.setattr(postings, "STORED", kept)
+    monkeypatch.setattr(postings, "STORED_FIELDS", kept)
     engine().run(plan.MatchAll(), end=30)
     assert 0 < kept.held <= budget
     assert 5 <= len(kept.entries) < 30

@@ -95,7 +95,7 @@ class SegmentCache:
                 if key not in current:
                     del self.entries[key]
         TERMS.keep_only(current)
-        STORED.keep_only(current)
+        STORED_FIELDS.keep_only(current)
 
 
 SEGMENTS = SegmentCache()
@@ -157,7 +157,7 @@ TERMS = SegmentReads(16 * 2**20, postings_weight)
 # The stored fields of the documents shown as hits: after an edit, a page of hits is read again
 # (zlib and pickle, per document) only where the new segment has them. A passage with its
 # fields takes 3-4 KB (the seed corpus): some 2 000 are kept.
-STORED = SegmentReads(8 * 2**20, stored_weight)
+STORED_FIELDS = SegmentReads(8 * 2**20, stored_weight)
 
 
 def segment_readers(reader) -> list[tuple]:
@@ -193,10 +193,10 @@ class IndexArrays:
                 self.lengths(name, EMPTY_IDS)
 
     def stored_fields(self, docnum: int) -> dict:
-        """A document's stored fields, kept for its segment (`STORED`): shared, not to be
+        """A document's stored fields, kept for its segment (`STORED_FIELDS`): shared, not to be
         changed."""
         leaf, offset = self.leaves[bisect_right(self.offsets, docnum) - 1]
-        return STORED.get(leaf, (docnum - offset,), stored_of)
+        return STORED_FIELDS.get(leaf, (docnum - offset,), stored_of)
 
     def all_docs(self) -> np.ndarray:
         return np.flatnonzero(self.live).astype(np.int64)
