@@ -16,11 +16,11 @@ Zotero's RDF import, the access date filled in as for every web item with a URL)
 import json
 from urllib.parse import urljoin
 
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
 from archive.citation import ARCHIVE_NAME, Cited, cite, date_parts, iso_date
+from archive.links import passage_path
 from archive.models import Document, Passage
 
 DC_TYPE = "Text"
@@ -123,7 +123,7 @@ def document_metadata(document: Document, canonical_url: str, *, language=None) 
 
 def passage_url(document: Document, n: int, page_url: str) -> str:
     """The absolute URL of a passage, on the same site as a page."""
-    return urljoin(page_url, reverse("archive:passage", kwargs={"slug": document.slug, "n": n}))
+    return urljoin(page_url, passage_path(document.slug, n))
 
 
 def dublin_core(document: Document, title: str, url: str, identifier: str, language: str) -> list:

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from archive.concepts.thesaurus import preferred_label
+from archive.links import passage_path
 from archive.signals import announce_passages_changed, passage_revised
 from archive.text import count_words, years_mentioned
 
@@ -286,7 +287,7 @@ class Passage(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("archive:passage", kwargs={"slug": self.document.slug, "n": self.n})
+        return passage_path(self.document.slug, self.n)
 
     @property
     def ref(self) -> str:

@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz.distance import DamerauLevenshtein
 
 from archive.concepts.tagging import current_thesaurus
+from archive.links import passage_path
 from archive.models import Document, Language, Passage
 from archive.text import SNOWBALL_ALGORITHMS, STOP_WORDS, fold, index_forms, split_words
 from search import plan
@@ -137,7 +138,7 @@ def in_vocabulary(word: str) -> bool:
 def make_hit(result: IndexHit, marks: Marks, absolute) -> tuple[Hit, set[str]]:
     """The hit as shown, and the names of concepts (labels) found in it."""
     slug, n = result.slug, result.n
-    url = absolute(reverse("archive:passage", kwargs={"slug": slug, "n": n}))
+    url = absolute(passage_path(slug, n))
     highlight, snippet, names = marked(result.text, result.language, marks)
     hit = Hit(
         ref=result.ref,

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from archive.concepts.tagging import current_thesaurus
 from archive.finding import FromHit, InDocument
+from archive.links import passage_path
 from search.forms import SearchForm
 from search.highlight import mark, matches
 from search.service import every_hit, highlight_marks, hits_at, planned
@@ -72,6 +73,6 @@ def from_hit(params, passage, text: str) -> FromHit:
         size = form.cleaned_data["page_size"]
         onward["page"] = str(found.rank // size + 1)
         onward["hit"] = str(found.rank + 1)
-        url = reverse("archive:passage", kwargs={"slug": hit.slug, "n": hit.n})
+        url = passage_path(hit.slug, hit.n)
         found.next_url = f"{url}?{onward.urlencode()}"
     return found

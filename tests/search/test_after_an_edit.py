@@ -341,3 +341,147 @@ def test_one_answer_sees_one_state_of_the_index(private_index):
         assert engine().generation() == before
     assert engine().run(plan.Term("text", "pinnedword"), end=5).total == 1
     assert engine().generation() != before
+
+
+@pytest.fixture
+def stored_reads(monkeypatch):
+    """The segments whose stored fields a search read, by number of documents."""
+    read = []
+    original = SegmentReader.stored_fields
+
+    def counting(self, docnum):
+        read.append(self.doc_count_all())
+        return original(self, docnum)
+
+    monkeypatch.setattr(SegmentReader, "stored_fields", counting)
+    return read
+
+
+def test_hits_of_unchanged_segments_are_not_read_again_after_an_edit(private_index, stored_reads):
+    first = engine().run(plan.Term("text", "molotov"), end=20)
+    assert stored_reads
+    edit(Passage.objects.exclude(text__icontains="molotov").first(), "Nevažno")
+    stored_reads.clear()
+    again = engine().run(plan.Term("text", "molotov"), end=20)
+    # The same passages (scored anew: the edit changed the index's statistics).
+    assert {(h.pk, h.text) for h in again.hits} == {(h.pk, h.text) for h in first.hits}
+    assert stored_reads == []
+
+
+def test_an_edited_passage_is_shown_as_edited_though_its_former_hit_was_kept(private_index):
+    passage = Passage.objects.get(document__slug=SLUGS["001"], n=2)
+    assert "Radek" in passage.text
+    before = engine().run(plan.Term("text", "radek"), end=50).hits
+    assert passage.pk in {hit.pk for hit in before}
+    edit(passage, "Storedword")
+    (shown,) = [
+        hit for hit in engine().run(plan.Term("text", "radek"), end=50).hits if hit.pk == passage.pk
+    ]
+    assert shown.text.endswith(" Storedword")
+
+
+def test_the_stored_fields_kept_stay_within_their_bound(private_index, monkeypatch, stored_reads):
+    from search.engine.whoosh import postings
+
+    hits = engine().run(plan.MatchAll(), end=30).hits
+    assert len(hits) == 30
+    held = postings.STORED_FIELDS.entries.values()
+    budget = 5 * max(postings.stored_weight(fields) for fields in held)
+    kept = postings.SegmentReads(budget, postings.stored_weight)
+    monkeypatch.setattr(postings, "STORED_FIELDS", kept)
+    engine().run(plan.MatchAll(), end=30)
+    assert 0 < kept.held <= budget
+    assert 5 <= len(kept.entries) < 30
+    # The latest are kept: the last hits of the page are not read again.
+    stored_reads.clear()
+    assert engine().run(plan.MatchAll(), start=29, end=30).hits == hits[29:]
+    assert stored_reads == []
+
+
+def test_a_word_an_edit_adds_is_known_though_the_other_segments_were_asked_for_it(
+    private_index,
+):
+    from search.service import in_vocabulary
+
+    assert not in_vocabulary("vocabwordqz")
+    assert engine().doc_frequency("text", "molotov") > 0
+    before = engine().doc_frequency("text", "molotov")
+    edit(Passage.objects.exclude(text__icontains="molotov").first(), "Vocabwordqz Molotov")
+    assert in_vocabulary("vocabwordqz")
+    assert engine().doc_frequency("text", "molotov") == before + 1
+    assert engine().run(plan.Term("text", "vocabwordqz"), end=5).total == 1
+
+
+def test_the_term_tables_of_unchanged_segments_are_not_read_again(private_index, monkeypatch):
+    from whoosh.codec.whoosh3 import W3TermsReader
+
+    from search.service import in_vocabulary
+
+    def search():
+        in_vocabulary("molotov")
+        return engine().run(plan.Term("text", "molotov"), end=5).total
+
+    first = search()
+    edit(Passage.objects.exclude(text__icontains="molotov").first(), "Nevažno")
+    asked = []
+    for name in ("__contains__", "doc_frequency", "frequency"):
+        original = getattr(W3TermsReader, name)
+
+        def counting(self, *args, original=original):
+            asked.append(self)
+            return original(self, *args)
+
+        monkeypatch.setattr(W3TermsReader, name, counting)
+    assert search() == first
+    newest = [leaf for leaf, _ in engine().state().arrays.leaves if leaf.doc_count_all() == 1]
+    assert asked and {id(table) for table in asked} == {id(newest[0]._terms)}
+
+
+def test_fuzzy_words_are_those_whooshs_word_list_gives_after_edits(private_index):
+    from whoosh.reading import IndexReader
+
+    edit(Passage.objects.get(document__slug=SLUGS["003"], n=1), "Ribentropq Šćđž")
+    edit(Passage.objects.get(document__slug=SLUGS["001"], n=2), "Molotva Ribbentrop")
+    reader = engine().searcher().reader()
+    assert not reader.is_atomic()
+    for word in ["ribentrop", "molotv", "pakt", "šćđ", "i", "x", ""]:
+        for maxdist, prefix in [(1, 1), (2, 1), (2, 0), (1, 3)]:
+            expected = list(IndexReader.terms_within(reader, "text", word, maxdist, prefix))
+            assert list(reader.terms_within("text", word, maxdist, prefix)) == expected
+            # Asked again, as kept.
+            assert list(reader.terms_within("text", word, maxdist, prefix)) == expected
+    assert {"ribentropq", "ribbentrop"} <= set(reader.terms_within("text", "ribentrop", 1, 1))
+
+
+def test_fuzzy_words_of_unchanged_segments_are_not_compared_again(private_index, monkeypatch):
+    from whoosh.reading import SegmentReader
+
+    query = plan.Fuzzy("text", "molotv")
+    # An index of several segments (one is searched as Whoosh searches it).
+    edit(Passage.objects.exclude(text__icontains="molotov").first(), "Nevažno")
+    assert engine().run(query, end=5).total
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=1)
+    edit(passage, "Molotva")
+    walked = []
+    original = SegmentReader.terms_from
+
+    def counting(self, *args):
+        walked.append(self.doc_count_all())
+        return original(self, *args)
+
+    monkeypatch.setattr(SegmentReader, "terms_from", counting)
+    assert passage.pk in {hit.pk for hit in engine().run(query, end=100).hits}
+    # Only the new segment (of one passage) was walked, for its words and its facets.
+    assert set(walked) == {1}
+
+
+def test_the_term_lookups_kept_stay_within_their_bound(private_index, monkeypatch):
+    from search.engine.whoosh import reopening
+    from search.service import in_vocabulary
+
+    monkeypatch.setattr(reopening, "LOOKUPS_KEPT", 5)
+    edit(Passage.objects.order_by("pk").first(), "Boundwordqz")  # a segment opened with it
+    assert [in_vocabulary(f"unknown{n}") for n in range(20)] == [False] * 20
+    assert in_vocabulary("boundwordqz")
+    (newest,) = [leaf for leaf, _ in engine().state().arrays.leaves if leaf.doc_count_all() == 1]
+    assert len(newest._looked_up.terms.entries) == 5

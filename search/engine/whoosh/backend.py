@@ -429,7 +429,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         if not len(scored) or end <= start:
             return Results([], len(scored), counts)
         page = state.page(scored, start, end, sort_by)
-        return Results([self.hit(searcher, d, s) for d, s in page], len(scored), counts)
+        return Results([self.hit(state, d, s) for d, s in page], len(scored), counts)
 
     def _run_with_matchers(self, searcher, state, q, allowed, keep, start, end, sort_by, facets):
         """`run_query` through Whoosh's own matchers, every hit scored (with a limit, Whoosh's
@@ -452,14 +452,14 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
             sortedby=sort_by,
         )
         page = [
-            self.hit(searcher, hit.docnum, hit.score if isinstance(hit.score, float) else 0.0)
+            self.hit(state, hit.docnum, hit.score if isinstance(hit.score, float) else 0.0)
             for hit in results[start:end]
         ]
         return Results(page, total, counts)
 
     @staticmethod
-    def hit(searcher, docnum: int, score: float) -> IndexHit:
-        fields = searcher.stored_fields(docnum)
+    def hit(state: GenerationState, docnum: int, score: float) -> IndexHit:
+        fields = state.arrays.stored_fields(docnum)
         return IndexHit(
             pk=int(fields[DJANGO_ID]),
             ref=fields["ref"],

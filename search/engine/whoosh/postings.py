@@ -7,7 +7,9 @@ block by block (each block is one pickled tuple of up to 128 postings) into arra
 and deleted documents are left out, as Whoosh's own reader does.
 """
 
+import sys
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import accumulate
@@ -93,36 +95,29 @@ class SegmentCache:
                 if key not in current:
                     del self.entries[key]
         TERMS.keep_only(current)
+        STORED_FIELDS.keep_only(current)
 
 
 SEGMENTS = SegmentCache()
 
 
-class TermCache:
-    """Terms' postings as read from each segment, the most recently used up to `budget` bytes
-    in all: after an edit, a query's terms are read from the new segment only. Postings are
-    kept narrow (`narrowed`): 16 MiB hold what 32 MiB of 64-bit numbers did."""
+class SegmentReads:
+    """Values read from segments, kept per segment, the most recently used up to `budget`
+    bytes in all (as `weight` counts a value)."""
 
-    def __init__(self, budget: int = 16 * 2**20):
-        self.budget, self.held = budget, 0
+    def __init__(self, budget: int, weight):
+        self.budget, self.held, self.weight = budget, 0, weight
         self.entries: OrderedDict = OrderedDict()
         self.lock = threading.Lock()
 
-    @staticmethod
-    def weight(found) -> int:
-        if found is None:
-            return 64
-        values = sum(len(v) for v in found.values) if found.values else 0
-        return 64 + found.ids.nbytes + found.weights.nbytes + values
-
-    def get(self, leaf, term: tuple, read):
-        """`read(leaf, *term)`, remembered for the leaf's segment."""
-        key = (SegmentCache.key(leaf), term)
+    def get(self, leaf, key: tuple, read):
+        """`read(leaf, *key)`, remembered for the leaf's segment."""
+        key = (SegmentCache.key(leaf), key)
         with self.lock:
             if key in self.entries:
                 self.entries.move_to_end(key)
                 return self.entries[key]
-        found = read(leaf, *term)
+        found = read(leaf, *key[1])
         with self.lock:
             if key not in self.entries:
                 self.entries[key] = found
@@ -138,7 +133,31 @@ class TermCache:
                 self.held -= self.weight(self.entries.pop(key))
 
 
-TERMS = TermCache()
+def postings_weight(found) -> int:
+    if found is None:
+        return 64
+    values = sum(len(v) for v in found.values) if found.values else 0
+    return 64 + found.ids.nbytes + found.weights.nbytes + values
+
+
+def stored_weight(fields: dict) -> int:
+    return sys.getsizeof(fields) + sum(sys.getsizeof(v) for v in fields.values())
+
+
+def stored_of(leaf, docnum: int) -> dict:
+    """A document's stored fields as its segment reader gives them, the field names shared
+    by all documents (each unpickled document has its own copies otherwise)."""
+    return {sys.intern(name): value for name, value in leaf.stored_fields(docnum).items()}
+
+
+# Terms' postings as read from each segment: after an edit, a query's terms are read from the
+# new segment only. Postings are kept narrow (`narrowed`): 16 MiB hold what 32 MiB of 64-bit
+# numbers did.
+TERMS = SegmentReads(16 * 2**20, postings_weight)
+# The stored fields of the documents shown as hits: after an edit, a page of hits is read again
+# (zlib and pickle, per document) only where the new segment has them. A passage with its
+# fields takes 3-4 KB (the seed corpus): some 2 000 are kept.
+STORED_FIELDS = SegmentReads(8 * 2**20, stored_weight)
 
 
 def segment_readers(reader) -> list[tuple]:
@@ -158,6 +177,7 @@ class IndexArrays:
         self.searcher = searcher
         reader = searcher.reader()
         self.leaves = segment_readers(reader)
+        self.offsets = [offset for _, offset in self.leaves]
         self.doc_count_all = reader.doc_count_all()
         self.live = np.ones(self.doc_count_all, dtype=bool)
         for leaf, offset in self.leaves:
@@ -171,6 +191,12 @@ class IndexArrays:
         for name, field in searcher.schema.items():
             if field.scorable:
                 self.lengths(name, EMPTY_IDS)
+
+    def stored_fields(self, docnum: int) -> dict:
+        """A document's stored fields, kept for its segment (`STORED_FIELDS`): shared, not to be
+        changed."""
+        leaf, offset = self.leaves[bisect_right(self.offsets, docnum) - 1]
+        return STORED_FIELDS.get(leaf, (docnum - offset,), stored_of)
 
     def all_docs(self) -> np.ndarray:
         return np.flatnonzero(self.live).astype(np.int64)

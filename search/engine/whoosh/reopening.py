@@ -8,15 +8,54 @@ of a segment is opened once and shared by the readers of every generation that h
 each generation's reader has its own per-document part, which answers for its deletions.
 Whoosh's own `reader(reuse=…)` cannot be used: it adds the reused reader's segments to the new
 generation's, bringing back segments a merge removed.
+
+What is looked up in a segment's term table (whether it holds a term, in how many documents,
+its words close to a fuzzy one) is kept with its open files too: every search asks it of each
+segment, and after an edit only the new segment's answers are new.
 """
 
 import copy
+import threading
+from collections import OrderedDict
+from functools import partial
 
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
-from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.reading import EmptyReader, MultiReader, ReaderClosed, SegmentReader
 from whoosh.searching import Searcher
+from whoosh.support.levenshtein import distance
 
 STORED = "_stored"  # the column of a segment's stored fields
+# How many answers of each segment's term table are kept: terms asked about (a search asks of
+# some hundred; a few hundred bytes each), and words close to a fuzzy word (tens of words).
+LOOKUPS_KEPT = 4096
+CLOSE_WORDS_KEPT = 256
+
+
+class Recent:
+    """The latest `size` answers to questions asked of a segment, each worked out once."""
+
+    def __init__(self, size: int):
+        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key, work_out):
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        found = work_out()
+        with self.lock:
+            self.entries[key] = found
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return found
+
+
+class LookedUp:
+    """A segment's term-table answers, kept with its open files."""
+
+    def __init__(self):
+        self.terms = Recent(LOOKUPS_KEPT)
+        self.close_words = Recent(CLOSE_WORDS_KEPT)
 
 
 class SharedFilesReader(SegmentReader):
@@ -24,7 +63,7 @@ class SharedFilesReader(SegmentReader):
 
     def __init__(self, storage, schema, segment, files, generation):
         # SegmentReader.__init__ less the opening of the files (whoosh 2.7).
-        terms, perdoc = files
+        terms, perdoc, self._looked_up = files
         self.schema = schema
         self.is_closed = False
         self._segment = segment
@@ -40,6 +79,44 @@ class SharedFilesReader(SegmentReader):
 
     def close(self):
         self.is_closed = True
+
+    def __contains__(self, term):
+        if self.is_closed:
+            raise ReaderClosed
+        return self._looked_up.terms.get(("in", *term), partial(super().__contains__, term))
+
+    def doc_frequency(self, fieldname, text):
+        found = partial(super().doc_frequency, fieldname, text)
+        return self._looked_up.terms.get(("docs", fieldname, text), found)
+
+
+class SharedMultiReader(MultiReader):
+    """The reader of a generation of several segments."""
+
+    def terms_within(self, fieldname, text, maxdist, prefix=0):
+        """Whoosh's walk of the generation's word list (IndexReader.terms_within), done segment
+        by segment, each segment's words kept with it: the same words, in the same order (the
+        word list's), and after an edit only the new segment's words are compared."""
+        key, found = (fieldname, text, maxdist, prefix), set()
+        for leaf in self.readers:
+            within = partial(words_within, leaf, *key)
+            if isinstance(leaf, SharedFilesReader):
+                found |= leaf._looked_up.close_words.get(key, within)
+            else:
+                found |= within()
+        from_bytes = self.schema[fieldname].from_bytes
+        return [from_bytes(btext) for btext in sorted(found)]
+
+
+def words_within(leaf, fieldname, text, maxdist, prefix) -> frozenset[bytes]:
+    """The segment's words (as bytes) within `maxdist` edits of `text`, beginning with its
+    first `prefix` letters, as IndexReader.terms_within compares them."""
+    from_bytes = leaf.schema[fieldname].from_bytes
+    return frozenset(
+        btext
+        for btext in leaf.expand_prefix(fieldname, text[:prefix])
+        if distance(from_bytes(btext), text, limit=maxdist) <= maxdist
+    )
 
 
 class OpenSegments:
@@ -81,7 +158,7 @@ class OpenSegments:
         elif len(readers) == 1:
             reader = readers[0]
         else:
-            reader = MultiReader(readers, generation=toc.generation)
+            reader = SharedMultiReader(readers, generation=toc.generation)
         return Searcher(reader, fromindex=index)
 
     def close(self) -> None:
@@ -91,8 +168,10 @@ class OpenSegments:
 
 
 def opened(storage, segment, names: list[str]) -> tuple:
-    """The segment's term table and per-document reader; `names`: the index folder's files."""
-    return segment.codec().terms_reader(storage, segment), OpenColumns(storage, segment, names)
+    """The segment's term table, per-document reader and what was looked up in its term table;
+    `names`: the index folder's files."""
+    terms = segment.codec().terms_reader(storage, segment)
+    return terms, OpenColumns(storage, segment, names), LookedUp()
 
 
 class OpenColumns(W3PerDocReader):
@@ -116,6 +195,6 @@ class OpenColumns(W3PerDocReader):
 
 
 def close(files) -> None:
-    terms, perdoc = files
+    terms, perdoc, _ = files
     terms.close()
     perdoc.close()
