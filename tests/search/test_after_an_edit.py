@@ -66,9 +66,7 @@ def test_fuzzy_words_are_those_whoosh_expands_on_one_segment_and_on_several(priv
     """A fuzzy word stands for the same words, in the same order, as Whoosh's own expansion:
     its automaton on a segment (a transposition is two edits), its Damerau-Levenshtein on an
     index of several segments (a transposition is one)."""
-    from whoosh import query as wq
-
-    from search.engine.whoosh.nearby import fuzzy_words
+    from whoosh.reading import IndexReader, SegmentReader
 
     edit(Passage.objects.get(document__slug=SLUGS["003"], n=1), "Ribentropq Molotvo Šćđž")
     reader = engine().searcher().reader()
@@ -84,17 +82,13 @@ def test_fuzzy_words_are_those_whoosh_expands_on_one_segment_and_on_several(priv
         ("i", 1),
         ("x", 2),
     ]
-    for one in (segment, reader):
+    for one, whooshs in ((segment, SegmentReader.terms_within), (reader, IndexReader.terms_within)):
         for word, maxdist in asked:
-            whooshs = [
-                w
-                for w in wq.FuzzyTerm("text", word, maxdist=maxdist, prefixlength=1)._btexts(one)
-                if w
-            ]
-            assert fuzzy_words(one, "text", word, maxdist, 1) == whooshs, (word, one)
+            expected = list(whooshs(one, "text", word, maxdist, 1))
+            assert list(one.terms_within("text", word, maxdist, 1)) == expected, (word, one)
     # "molotvo" is one transposition from "molotov": one edit only for Damerau-Levenshtein.
-    assert "molotov" not in fuzzy_words(segment, "text", "molotvo", 1, 1)
-    assert {"molotov", "molotvo"} <= set(fuzzy_words(reader, "text", "molotvo", 1, 1))
+    assert "molotov" not in segment.terms_within("text", "molotvo", 1, 1)
+    assert {"molotov", "molotvo"} <= set(reader.terms_within("text", "molotvo", 1, 1))
 
 
 def test_texts_found_again_after_an_edit_are_not_marked_again(private_index, client, monkeypatch):

@@ -35,7 +35,6 @@ from search.engine.whoosh.compile import PAIRED_FIELD, PAIRS_FIELD, compile_plan
 from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
 from search.engine.whoosh.facets import FacetArrays, keep_segment_files
 from search.engine.whoosh.merging import full_tier, merge_backlog, merge_by_tiers
-from search.engine.whoosh.nearby import within_edits
 from search.engine.whoosh.postings import IndexArrays, segment_readers
 from search.engine.whoosh.reopening import OpenSegments
 from search.engine.whoosh.swap import fresh_folder, swap_in
@@ -485,14 +484,16 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         return words
 
     def closest_words(self, field: str, word: str) -> dict[str, int]:
-        """Each segment's word list is walked with its own automaton: Whoosh's suggest() on an
-        index of several segments compares the word with every term instead. A segment's
-        words never change, so what its walk found is kept with the segment (`SEGMENTS`):
-        after an edit only the new small segment is walked."""
+        """Each segment's words within two edits with the same first letter, as its own
+        automaton walk finds them (Whoosh's suggest() on an index of several segments compares
+        the word with every term instead); the segment keeps what was found (`reopening`), so
+        after an edit only the new small segment is compared."""
+        if not word:
+            return {}
         reader = self.searcher().reader()
         found = set()
         for leaf, _ in segment_readers(reader):
-            found |= within_edits(leaf, field, word, maxdist=2, prefix=1)
+            found.update(leaf.terms_within(field, word, 2, 1))
         found.discard(word)
         return {w: reader.frequency(field, w) for w in found}
 

@@ -15,7 +15,6 @@ from whoosh import query as wq
 from whoosh.scoring import BM25F
 
 from search.engine.whoosh.compile import PairPhrase, has_pairs
-from search.engine.whoosh.nearby import fuzzy_words
 from search.engine.whoosh.postings import EMPTY_FLOATS, EMPTY_IDS, IndexArrays
 
 
@@ -177,11 +176,7 @@ class Evaluator:
         if key not in self._expanded:
             if len(self._expanded) > 1_000:
                 self._expanded.clear()
-            if type(q) is wq.FuzzyTerm:
-                found = fuzzy_words(self.reader, q.fieldname, q.text, q.maxdist, q.prefixlength)
-            else:
-                found = q._btexts(self.reader)
-            self._expanded[key] = [w for w in found if w]
+            self._expanded[key] = [w for w in q._btexts(self.reader) if w]
         return self._expanded[key]
 
     def _term_postings(self, fieldname, text, *, with_values=False):

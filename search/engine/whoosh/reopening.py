@@ -22,7 +22,8 @@ from functools import partial
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 from whoosh.reading import EmptyReader, MultiReader, ReaderClosed, SegmentReader
 from whoosh.searching import Searcher
-from whoosh.support.levenshtein import distance
+
+from search.engine.whoosh import nearby
 
 STORED = "_stored"  # the column of a segment's stored fields
 # How many answers of each segment's term table are kept: terms asked about (a search asks of
@@ -89,34 +90,33 @@ class SharedFilesReader(SegmentReader):
         found = partial(super().doc_frequency, fieldname, text)
         return self._looked_up.terms.get(("docs", fieldname, text), found)
 
+    def terms_within(self, fieldname, text, maxdist, prefix=0):
+        """The words Whoosh's automaton walk of the segment finds (`nearby`), in the word
+        list's order, kept with the segment."""
+        key = ("edits", fieldname, text, maxdist, prefix)
+        found = self._looked_up.close_words.get(
+            key, partial(nearby.within_edits, self, fieldname, text, maxdist, prefix)
+        )
+        return sorted(found)
+
 
 class SharedMultiReader(MultiReader):
     """The reader of a generation of several segments."""
 
     def terms_within(self, fieldname, text, maxdist, prefix=0):
-        """Whoosh's walk of the generation's word list (IndexReader.terms_within), done segment
-        by segment, each segment's words kept with it: the same words, in the same order (the
-        word list's), and after an edit only the new segment's words are compared."""
-        key, found = (fieldname, text, maxdist, prefix), set()
+        """The words Whoosh's comparison of the generation's word list finds
+        (IndexReader.terms_within), found segment by segment (`nearby`), each segment's kept
+        with it: the same words, in the word list's order, and after an edit only the new
+        segment's words are compared."""
+        key, found = ("transposed", fieldname, text, maxdist, prefix), set()
         for leaf in self.readers:
-            within = partial(words_within, leaf, *key)
+            within = partial(nearby.within_transposed, leaf, fieldname, text, maxdist, prefix)
             if isinstance(leaf, SharedFilesReader):
                 found |= leaf._looked_up.close_words.get(key, within)
             else:
                 found |= within()
-        from_bytes = self.schema[fieldname].from_bytes
-        return [from_bytes(btext) for btext in sorted(found)]
-
-
-def words_within(leaf, fieldname, text, maxdist, prefix) -> frozenset[bytes]:
-    """The segment's words (as bytes) within `maxdist` edits of `text`, beginning with its
-    first `prefix` letters, as IndexReader.terms_within compares them."""
-    from_bytes = leaf.schema[fieldname].from_bytes
-    return frozenset(
-        btext
-        for btext in leaf.expand_prefix(fieldname, text[:prefix])
-        if distance(from_bytes(btext), text, limit=maxdist) <= maxdist
-    )
+        # The word list's order is that of the words' UTF-8 bytes, the order of code points.
+        return sorted(found)
 
 
 class OpenSegments:
