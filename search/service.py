@@ -357,8 +357,10 @@ def surface_form(folded_word: str) -> str:
 class ResultCache:
     """The latest outcomes of this process, keyed by what was asked and the index's state, so
     paging back and refining answer at once; any index change makes every key new. Outcomes
-    are shared, not copied: callers must not change them (the views build what they add), and
-    they hold no words of an interface language (`for_reader` adds those per request)."""
+    are shared, not copied: callers must not change them (the views build what they add). An
+    outcome holds no words of an interface language; as shown to the readers of one (`for_reader`)
+    it is kept under its key and that language, as labelling its rows cost every request more
+    than the rest of an answer from the cache."""
 
     def __init__(self, size: int = 256, rows: int = 100_000):
         self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
@@ -418,13 +420,20 @@ def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
     with engine().one_generation():
         generation = engine().generation()
         key = cache_key(data, absolute, thesaurus, generation)
+        # The labels are the thesaurus's, and the titles the generation's: both are in the key.
+        reader_key = (key, get_language() or "en")
+        shown = RESULTS.get(reader_key)
+        if shown is not None:
+            return shown
         titles = document_titles(generation)
         outcome = RESULTS.get(key)
         if outcome is None:
             outcome = run_search(form, absolute, thesaurus)
             RESULTS.put(key, outcome)
-    shown = titles.of(row["value"] for row in outcome.facets.get("document", ()))
-    return for_reader(outcome, thesaurus, shown)
+    named = titles.of(row["value"] for row in outcome.facets.get("document", ()))
+    shown = for_reader(outcome, thesaurus, named)
+    RESULTS.put(reader_key, shown)
+    return shown
 
 
 def for_reader(outcome: SearchOutcome, thesaurus, titles) -> SearchOutcome:
