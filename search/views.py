@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -71,8 +72,9 @@ def without(params, *names: str) -> str:
 
 def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
     """The outcome with every facet row given the link that switches it on or off, every year
-    of the histogram the link that sets the range, and a document's row the language of its
-    title (a copy: the outcome itself may be shared through the result cache)."""
+    of the histogram the link that sets the range (each built as it is read), and a document's
+    row the language of its title (a copy: the outcome itself may be shared through the result
+    cache)."""
     slugs = [row["value"] for row in outcome.facets.get("document", [])]
     languages = dict(Document.objects.filter(slug__in=slugs).values_list("slug", "language"))
 
@@ -81,6 +83,9 @@ def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
         if facet == "year":
             return year_range_link(request.GET, value)
         return toggled(request.GET, facet, value)
+
+    # Built only if the page shows it: it lists a facet's first rows and the years with hits.
+    link = lazy(link, str)
 
     facets = {
         facet: [
