@@ -354,13 +354,24 @@ def surface_form(folded_word: str) -> str:
     return forms.most_common(1)[0][0] if forms else folded_word
 
 
+@dataclass
+class Cached:
+    """An outcome in the result cache, and the same as shown to the readers of each interface
+    language (`for_reader`): labelling its rows cost every request more than the rest of an
+    answer from the cache."""
+
+    outcome: SearchOutcome
+    shown: dict[str, SearchOutcome] = field(default_factory=dict)
+    weight: int = 0
+
+
 class ResultCache:
     """The latest outcomes of this process, keyed by what was asked and the index's state, so
     paging back and refining answer at once; any index change makes every key new. Outcomes
     are shared, not copied: callers must not change them (the views build what they add). An
-    outcome holds no words of an interface language; as shown to the readers of one (`for_reader`)
-    it is kept under its key and that language, as labelling its rows cost every request more
-    than the rest of an answer from the cache."""
+    outcome holds no words of an interface language; as shown to readers of one it is kept
+    beside it, under the same key (the labels are the key's thesaurus's, the titles its
+    generation's)."""
 
     def __init__(self, size: int = 256, rows: int = 100_000):
         self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
@@ -369,15 +380,25 @@ class ResultCache:
         self.rows, self.held = rows, 0
 
     @staticmethod
-    def weight(outcome) -> int:
-        return 1 + len(outcome.hits) + sum(len(rows) for rows in outcome.facets.values())
+    def rows_of(outcome) -> int:
+        return sum(len(rows) for rows in outcome.facets.values())
 
-    def get(self, key):
-        with self.lock:
-            if key not in self.entries:
-                return None
+    def _entry(self, key) -> Cached | None:
+        entry = self.entries.get(key)
+        if entry is not None:
             self.entries.move_to_end(key)
-            return self.entries[key]
+        return entry
+
+    def get(self, key) -> SearchOutcome | None:
+        with self.lock:
+            entry = self._entry(key)
+            return None if entry is None else entry.outcome
+
+    def shown(self, key, language: str) -> SearchOutcome | None:
+        """The outcome as shown to readers of this interface language, if kept."""
+        with self.lock:
+            entry = self._entry(key)
+            return None if entry is None else entry.shown.get(language)
 
     def clear(self) -> None:
         with self.lock:
@@ -387,14 +408,28 @@ class ResultCache:
     def put(self, key, outcome) -> None:
         with self.lock:
             if key in self.entries:
-                self.held -= self.weight(self.entries.pop(key))
-            self.entries[key] = outcome
-            self.held += self.weight(outcome)
-            while len(self.entries) > 1 and (
-                len(self.entries) > self.size or self.held > self.rows
-            ):
-                _, dropped = self.entries.popitem(last=False)
-                self.held -= self.weight(dropped)
+                self.held -= self.entries.pop(key).weight
+            entry = Cached(outcome, weight=1 + len(outcome.hits) + self.rows_of(outcome))
+            self.entries[key] = entry
+            self.held += entry.weight
+            self._evict()
+
+    def show(self, key, language: str, shown) -> None:
+        """Keep the outcome as shown to readers of a language, beside the outcome (if it is
+        still cached); its hits are the outcome's own."""
+        with self.lock:
+            entry = self._entry(key)
+            if entry is None or language in entry.shown:
+                return
+            entry.shown[language] = shown
+            entry.weight += self.rows_of(shown)
+            self.held += self.rows_of(shown)
+            self._evict()
+
+    def _evict(self) -> None:
+        while len(self.entries) > 1 and (len(self.entries) > self.size or self.held > self.rows):
+            _, dropped = self.entries.popitem(last=False)
+            self.held -= dropped.weight
 
 
 RESULTS = ResultCache()
@@ -420,9 +455,8 @@ def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
     with engine().one_generation():
         generation = engine().generation()
         key = cache_key(data, absolute, thesaurus, generation)
-        # The labels are the thesaurus's, and the titles the generation's: both are in the key.
-        reader_key = (key, get_language() or "en")
-        shown = RESULTS.get(reader_key)
+        reader = get_language() or "en"
+        shown = RESULTS.shown(key, reader)
         if shown is not None:
             return shown
         titles = document_titles(generation)
@@ -432,7 +466,7 @@ def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
             RESULTS.put(key, outcome)
     named = titles.of(row["value"] for row in outcome.facets.get("document", ()))
     shown = for_reader(outcome, thesaurus, named)
-    RESULTS.put(reader_key, shown)
+    RESULTS.show(key, reader, shown)
     return shown
 
 

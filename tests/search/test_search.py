@@ -458,6 +458,24 @@ def test_a_repeated_search_is_labelled_once_for_each_readers_language(
     assert answers["en"][0] != answers["hr"][0]
 
 
+def test_a_search_shown_in_several_languages_takes_the_cache_place_of_one(client, empty_cache):
+    from search.service import ResultCache, SearchOutcome
+
+    def outcome(rows):
+        return SearchOutcome(query="q", facets={"document": [{"value": "d"}] * rows})
+
+    cache = ResultCache(size=2, rows=100)
+    cache.put("a", outcome(10))
+    for language in ("en", "hr", "ro"):
+        cache.show("a", language, outcome(10))
+    cache.put("b", outcome(10))
+    assert cache.get("a") and cache.get("b") and cache.shown("a", "hr")
+    # The readers' copies count in the rows held: past the bound, the oldest search goes.
+    cache.show("b", "en", outcome(60))
+    assert cache.get("a") is None and cache.shown("a", "hr") is None
+    assert cache.shown("b", "en") and cache.held == 1 + 10 + 60
+
+
 def test_a_concept_label_changed_in_the_thesaurus_shows_at_once_in_a_cached_search(
     client, empty_cache
 ):
