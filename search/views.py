@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -70,12 +69,28 @@ def without(params, *names: str) -> str:
     return changed(params, dict.fromkeys(names, []))
 
 
+# A long facet lists this many of its values, those with most hits, and every chosen one.
+LISTED = {"document": 15, "concept": 15}
+
+
+def listed(facet: str, rows: list[dict]) -> list[dict]:
+    """The rows of a facet a page lists: the histogram the years with hits, a long facet its
+    first rows and the chosen ones, any other facet every row."""
+    if facet == "year":
+        return [row for row in rows if row["count"]]
+    limit = LISTED.get(facet)
+    if limit is None:
+        return rows
+    return [row for n, row in enumerate(rows) if n < limit or row["selected"]]
+
+
 def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
-    """The outcome with every facet row given the link that switches it on or off, every year
-    of the histogram the link that sets the range (each built as it is read), and a document's
-    row the language of its title (a copy: the outcome itself may be shared through the result
-    cache)."""
-    slugs = [row["value"] for row in outcome.facets.get("document", [])]
+    """The outcome with the facet rows a page lists (`listed`), each given the link that
+    switches it on or off, every year of the histogram the link that sets the range, and a
+    document's row the language of its title (a copy: the outcome itself may be shared through
+    the result cache)."""
+    facets = {facet: listed(facet, rows) for facet, rows in outcome.facets.items()}
+    slugs = [row["value"] for row in facets.get("document", [])]
     languages = dict(Document.objects.filter(slug__in=slugs).values_list("slug", "language"))
 
     def link(facet: str, value: str) -> str:
@@ -83,9 +98,6 @@ def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
         if facet == "year":
             return year_range_link(request.GET, value)
         return toggled(request.GET, facet, value)
-
-    # Built only if the page shows it: it lists a facet's first rows and the years with hits.
-    link = lazy(link, str)
 
     facets = {
         facet: [
@@ -96,7 +108,7 @@ def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
             }
             for row in rows
         ]
-        for facet, rows in outcome.facets.items()
+        for facet, rows in facets.items()
     }
     return dataclasses.replace(outcome, facets=facets)
 
