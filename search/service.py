@@ -188,6 +188,9 @@ marked = Marked()
 
 def notes_shown(hits: list[Hit], results: list[IndexHit], marks: Marks) -> None:
     """For hits with no word of their own marked, the curator's note that matched, marked."""
+    if not marks:
+        # Nothing to mark (a search by filters alone): no note is read for nothing.
+        return
     unmarked = {
         r.pk: hit for hit, r in zip(hits, results, strict=True) if "<mark>" not in hit.highlight
     }

@@ -458,6 +458,19 @@ def test_a_repeated_search_is_labelled_once_for_each_readers_language(
     assert answers["en"][0] != answers["hr"][0]
 
 
+def test_a_search_by_filters_alone_reads_no_curators_notes(client, empty_cache):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotations.models import Annotation
+
+    notes = Annotation._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        data = api(client, language="en")
+    assert data["count"] and not any(hit["note"] for hit in data["results"])
+    assert not [q["sql"] for q in queries.captured_queries if notes in q["sql"]]
+
+
 def test_a_search_shown_in_several_languages_takes_the_cache_place_of_one(client, empty_cache):
     from search.service import ResultCache, SearchOutcome
 
