@@ -222,21 +222,26 @@ def with_variants_found(expansions: list[Expansion], names: set[str]) -> list[Ex
 
 
 class DocumentTitles:
-    """Titles of the documents that facet rows have named in one index generation (a title
-    change reindexes the document's passages, so it starts a new one), each read when a row
-    first names it: every title of a million-passage archive took 10 MiB of each worker."""
+    """Titles of the documents that facet rows have named in one index generation, with the
+    language each is written in (a change of either reindexes the document's passages, so it
+    starts a new one), each read when a row first names it: every title of a million-passage
+    archive took 10 MiB of each worker."""
 
     def __init__(self):
-        self.known: dict[str, str] = {}
+        self.known: dict[str, tuple[str, str | None]] = {}
         self.lock = threading.Lock()
 
-    def of(self, slugs) -> dict[str, str]:
-        """Titles by slug, `slugs` among them (a slug no document has stands for itself)."""
+    def of(self, slugs) -> dict[str, tuple[str, str | None]]:
+        """(title, language) by slug, `slugs` among them (a slug no document has stands for
+        itself, in no language)."""
         missing = [slug for slug in slugs if slug not in self.known]
         if missing:
-            found = dict(Document.objects.filter(slug__in=missing).values_list("slug", "title"))
+            found = Document.objects.filter(slug__in=missing).values_list(
+                "slug", "title", "language"
+            )
+            named = {slug: (title, language) for slug, title, language in found}
             with self.lock:
-                self.known.update({slug: found.get(slug, slug) for slug in missing})
+                self.known.update({slug: named.get(slug, (slug, None)) for slug in missing})
         return self.known
 
 
@@ -285,12 +290,13 @@ def year_rows(values: dict[str, int], chosen) -> list[dict]:
 
 
 def labelled(facets: dict[str, list[dict]], thesaurus, titles) -> dict[str, list[dict]]:
-    """Facet rows with their labels in the reader's interface language; concepts and note tags
-    with as many hits listed by label."""
+    """Facet rows with their labels in the reader's interface language, a document's with the
+    language of its title (`lang`, for the page); concepts and note tags with as many hits
+    listed by label."""
     languages, reader_language = dict(Language.choices), get_language() or "en"
     label_of = {
         "language": lambda v: languages.get(v, v),
-        "document": lambda v: titles.get(v, v),
+        "document": lambda v: titles.get(v, (v, None))[0],
         "year": str,
         "concept": lambda v: thesaurus.preferred_label(v, reader_language),
         "annotated": lambda v: NOTE_LABELS.get(v, v),
@@ -299,6 +305,9 @@ def labelled(facets: dict[str, list[dict]], thesaurus, titles) -> dict[str, list
     found = {}
     for name, rows in facets.items():
         found[name] = [{**row, "label": str(label_of[name](row["value"]))} for row in rows]
+        if name == "document":
+            for row in found[name]:
+                row["lang"] = titles.get(row["value"], (None, None))[1]
         if name in ("concept", "note_tag"):
             found[name].sort(key=lambda row: (-row["count"], row["label"]))
     return found

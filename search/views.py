@@ -10,7 +10,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from archive.models import Document
 from search.engine import EngineUnavailable
 from search.exports import EXPORT_CAP, EXPORTS, exported_hits, passages
 from search.facets import BY_NAME, FACETS
@@ -86,12 +85,9 @@ def listed(facet: str, rows: list[dict]) -> list[dict]:
 
 def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
     """The outcome with the facet rows a page lists (`listed`), each given the link that
-    switches it on or off, every year of the histogram the link that sets the range, and a
-    document's row the language of its title (a copy: the outcome itself may be shared through
-    the result cache)."""
+    switches it on or off, every year of the histogram the link that sets the range (a copy:
+    the outcome itself may be shared through the result cache)."""
     facets = {facet: listed(facet, rows) for facet, rows in outcome.facets.items()}
-    slugs = [row["value"] for row in facets.get("document", [])]
-    languages = dict(Document.objects.filter(slug__in=slugs).values_list("slug", "language"))
 
     def link(facet: str, value: str) -> str:
         # A bar of the histogram sets a range; any other row switches its value.
@@ -100,14 +96,7 @@ def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
         return toggled(request.GET, facet, value)
 
     facets = {
-        facet: [
-            {
-                **row,
-                "toggle": link(facet, row["value"]),
-                "lang": languages.get(row["value"]) if facet == "document" else None,
-            }
-            for row in rows
-        ]
+        facet: [{**row, "toggle": link(facet, row["value"])} for row in rows]
         for facet, rows in facets.items()
     }
     return dataclasses.replace(outcome, facets=facets)

@@ -92,3 +92,18 @@ def test_a_long_facet_lists_its_first_rows_and_every_chosen_one_the_histogram_ye
     assert views.listed("language", rows) == rows
     years = [{"value": "1939", "count": 2}, {"value": "1940", "count": 0, "selected": True}]
     assert views.listed("year", years) == years[:1]
+
+
+def test_a_document_row_is_marked_in_the_language_of_its_title_from_a_cached_search(client):
+    languages = dict(Document.objects.values_list("slug", "language"))
+    for _ in range(2):
+        outcome = client.get("/search/", {"q": "Molotov"}).context["outcome"]
+        rows = outcome.facets["document"]
+        assert len({row["lang"] for row in rows}) > 1
+        assert all(row["lang"] == languages[row["value"]] for row in rows)
+    html = page(client, q="Molotov")
+    title = Document.objects.get(slug=rows[0]["value"]).title
+    assert f'<span class="facet-label" lang="{rows[0]["lang"]}">{title}</span>' in html
+    # The API's rows say nothing of it.
+    api_rows = client.get("/api/search/", {"q": "Molotov"}).json()["facets"]["document"]
+    assert all(set(row) == {"value", "label", "count"} for row in api_rows)
