@@ -50,11 +50,12 @@ class KnownValuesField(forms.MultipleChoiceField):
         # What is known is kept on no field: forms share their fields (`SharedFields`).
         forms.Field.validate(self, value)
         known = self.known(value) if value else set()
-        for unknown in (v for v in value if v not in known):
+        unknown = [v for v in value if v not in known]
+        if unknown:
             raise ValidationError(
                 self.error_messages["invalid_choice"],
                 code="invalid_choice",
-                params={"value": unknown},
+                params={"value": unknown[0]},
             )
 
 
