@@ -189,6 +189,9 @@ marked = Marked()
 
 def notes_shown(hits: list[Hit], results: list[IndexHit], marks: Marks) -> None:
     """For hits with no word of their own marked, the curator's note that matched, marked."""
+    if not marks:
+        # Nothing to mark (a search by filters alone): no note is read for nothing.
+        return
     unmarked = {
         r.pk: hit for hit, r in zip(hits, results, strict=True) if "<mark>" not in hit.highlight
     }
@@ -220,21 +223,26 @@ def with_variants_found(expansions: list[Expansion], names: set[str]) -> list[Ex
 
 
 class DocumentTitles:
-    """Titles of the documents that facet rows have named in one index generation (a title
-    change reindexes the document's passages, so it starts a new one), each read when a row
-    first names it: every title of a million-passage archive took 10 MiB of each worker."""
+    """Titles of the documents that facet rows have named in one index generation, with the
+    language each is written in (a change of either reindexes the document's passages, so it
+    starts a new one), each read when a row first names it: every title of a million-passage
+    archive took 10 MiB of each worker."""
 
     def __init__(self):
-        self.known: dict[str, str] = {}
+        self.known: dict[str, tuple[str, str | None]] = {}
         self.lock = threading.Lock()
 
-    def of(self, slugs) -> dict[str, str]:
-        """Titles by slug, `slugs` among them (a slug no document has stands for itself)."""
+    def of(self, slugs) -> dict[str, tuple[str, str | None]]:
+        """(title, language) by slug, `slugs` among them (a slug no document has stands for
+        itself, in no language)."""
         missing = [slug for slug in slugs if slug not in self.known]
         if missing:
-            found = dict(Document.objects.filter(slug__in=missing).values_list("slug", "title"))
+            found = Document.objects.filter(slug__in=missing).values_list(
+                "slug", "title", "language"
+            )
+            named = {slug: (title, language) for slug, title, language in found}
             with self.lock:
-                self.known.update({slug: found.get(slug, slug) for slug in missing})
+                self.known.update({slug: named.get(slug, (slug, None)) for slug in missing})
         return self.known
 
 
@@ -283,12 +291,13 @@ def year_rows(values: dict[str, int], chosen) -> list[dict]:
 
 
 def labelled(facets: dict[str, list[dict]], thesaurus, titles) -> dict[str, list[dict]]:
-    """Facet rows with their labels in the reader's interface language; concepts and note tags
-    with as many hits listed by label."""
+    """Facet rows with their labels in the reader's interface language, a document's with the
+    language of its title (`lang`, for the page); concepts and note tags with as many hits
+    listed by label."""
     languages, reader_language = dict(Language.choices), get_language() or "en"
     label_of = {
         "language": lambda v: languages.get(v, v),
-        "document": lambda v: titles.get(v, v),
+        "document": lambda v: titles.get(v, (v, None))[0],
         "year": str,
         "concept": lambda v: thesaurus.preferred_label(v, reader_language),
         "annotated": lambda v: NOTE_LABELS.get(v, v),
@@ -297,6 +306,9 @@ def labelled(facets: dict[str, list[dict]], thesaurus, titles) -> dict[str, list
     found = {}
     for name, rows in facets.items():
         found[name] = [{**row, "label": str(label_of[name](row["value"]))} for row in rows]
+        if name == "document":
+            for row in found[name]:
+                row["lang"] = titles.get(row["value"], (None, None))[1]
         if name in ("concept", "note_tag"):
             found[name].sort(key=lambda row: (-row["count"], row["label"]))
     return found
@@ -355,11 +367,24 @@ def surface_form(folded_word: str) -> str:
     return forms.most_common(1)[0][0] if forms else folded_word
 
 
+@dataclass
+class Cached:
+    """An outcome in the result cache, and the same as shown to the readers of each interface
+    language (`for_reader`): labelling its rows cost every request more than the rest of an
+    answer from the cache."""
+
+    outcome: SearchOutcome
+    shown: dict[str, SearchOutcome] = field(default_factory=dict)
+    weight: int = 0
+
+
 class ResultCache:
     """The latest outcomes of this process, keyed by what was asked and the index's state, so
     paging back and refining answer at once; any index change makes every key new. Outcomes
-    are shared, not copied: callers must not change them (the views build what they add), and
-    they hold no words of an interface language (`for_reader` adds those per request)."""
+    are shared, not copied: callers must not change them (the views build what they add). An
+    outcome holds no words of an interface language; as shown to readers of one it is kept
+    beside it, under the same key (the labels are the key's thesaurus's, the titles its
+    generation's)."""
 
     def __init__(self, size: int = 256, rows: int = 100_000):
         self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
@@ -368,15 +393,25 @@ class ResultCache:
         self.rows, self.held = rows, 0
 
     @staticmethod
-    def weight(outcome) -> int:
-        return 1 + len(outcome.hits) + sum(len(rows) for rows in outcome.facets.values())
+    def rows_of(outcome) -> int:
+        return sum(len(rows) for rows in outcome.facets.values())
 
-    def get(self, key):
-        with self.lock:
-            if key not in self.entries:
-                return None
+    def _entry(self, key) -> Cached | None:
+        entry = self.entries.get(key)
+        if entry is not None:
             self.entries.move_to_end(key)
-            return self.entries[key]
+        return entry
+
+    def get(self, key) -> SearchOutcome | None:
+        with self.lock:
+            entry = self._entry(key)
+            return None if entry is None else entry.outcome
+
+    def shown(self, key, language: str) -> SearchOutcome | None:
+        """The outcome as shown to readers of this interface language, if kept."""
+        with self.lock:
+            entry = self._entry(key)
+            return None if entry is None else entry.shown.get(language)
 
     def clear(self) -> None:
         with self.lock:
@@ -386,14 +421,28 @@ class ResultCache:
     def put(self, key, outcome) -> None:
         with self.lock:
             if key in self.entries:
-                self.held -= self.weight(self.entries.pop(key))
-            self.entries[key] = outcome
-            self.held += self.weight(outcome)
-            while len(self.entries) > 1 and (
-                len(self.entries) > self.size or self.held > self.rows
-            ):
-                _, dropped = self.entries.popitem(last=False)
-                self.held -= self.weight(dropped)
+                self.held -= self.entries.pop(key).weight
+            entry = Cached(outcome, weight=1 + len(outcome.hits) + self.rows_of(outcome))
+            self.entries[key] = entry
+            self.held += entry.weight
+            self._evict()
+
+    def show(self, key, language: str, shown) -> None:
+        """Keep the outcome as shown to readers of a language, beside the outcome (if it is
+        still cached); its hits are the outcome's own."""
+        with self.lock:
+            entry = self._entry(key)
+            if entry is None or language in entry.shown:
+                return
+            entry.shown[language] = shown
+            entry.weight += self.rows_of(shown)
+            self.held += self.rows_of(shown)
+            self._evict()
+
+    def _evict(self) -> None:
+        while len(self.entries) > 1 and (len(self.entries) > self.size or self.held > self.rows):
+            _, dropped = self.entries.popitem(last=False)
+            self.held -= dropped.weight
 
 
 RESULTS = ResultCache()
@@ -419,13 +468,19 @@ def search_passages(form, absolute=lambda path: path) -> SearchOutcome:
     with engine().one_generation():
         generation = engine().generation()
         key = cache_key(data, absolute, thesaurus, generation)
+        reader = get_language() or "en"
+        shown = RESULTS.shown(key, reader)
+        if shown is not None:
+            return shown
         titles = document_titles(generation)
         outcome = RESULTS.get(key)
         if outcome is None:
             outcome = run_search(form, absolute, thesaurus)
             RESULTS.put(key, outcome)
-    shown = titles.of(row["value"] for row in outcome.facets.get("document", ()))
-    return for_reader(outcome, thesaurus, shown)
+    named = titles.of(row["value"] for row in outcome.facets.get("document", ()))
+    shown = for_reader(outcome, thesaurus, named)
+    RESULTS.show(key, reader, shown)
+    return shown
 
 
 def for_reader(outcome: SearchOutcome, thesaurus, titles) -> SearchOutcome:

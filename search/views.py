@@ -10,7 +10,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from archive.models import Document
 from search.engine import EngineUnavailable
 from search.exports import EXPORT_CAP, EXPORTS, exported_hits, passages
 from search.facets import BY_NAME, FACETS
@@ -69,12 +68,26 @@ def without(params, *names: str) -> str:
     return changed(params, dict.fromkeys(names, []))
 
 
+# A long facet lists this many of its values, those with most hits, and every chosen one.
+LISTED = {"document": 15, "concept": 15}
+
+
+def listed(facet: str, rows: list[dict]) -> list[dict]:
+    """The rows of a facet a page lists: the histogram the years with hits, a long facet its
+    first rows and the chosen ones, any other facet every row."""
+    if facet == "year":
+        return [row for row in rows if row["count"]]
+    limit = LISTED.get(facet)
+    if limit is None:
+        return rows
+    return [row for n, row in enumerate(rows) if n < limit or row["selected"]]
+
+
 def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
-    """The outcome with every facet row given the link that switches it on or off, every year
-    of the histogram the link that sets the range, and a document's row the language of its
-    title (a copy: the outcome itself may be shared through the result cache)."""
-    slugs = [row["value"] for row in outcome.facets.get("document", [])]
-    languages = dict(Document.objects.filter(slug__in=slugs).values_list("slug", "language"))
+    """The outcome with the facet rows a page lists (`listed`), each given the link that
+    switches it on or off, every year of the histogram the link that sets the range (a copy:
+    the outcome itself may be shared through the result cache)."""
+    facets = {facet: listed(facet, rows) for facet, rows in outcome.facets.items()}
 
     def link(facet: str, value: str) -> str:
         # A bar of the histogram sets a range; any other row switches its value.
@@ -83,15 +96,8 @@ def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
         return toggled(request.GET, facet, value)
 
     facets = {
-        facet: [
-            {
-                **row,
-                "toggle": link(facet, row["value"]),
-                "lang": languages.get(row["value"]) if facet == "document" else None,
-            }
-            for row in rows
-        ]
-        for facet, rows in outcome.facets.items()
+        facet: [{**row, "toggle": link(facet, row["value"])} for row in rows]
+        for facet, rows in facets.items()
     }
     return dataclasses.replace(outcome, facets=facets)
 

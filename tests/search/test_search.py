@@ -438,6 +438,82 @@ def test_facet_labels_are_in_each_readers_language_though_the_search_is_cached(c
         assert facet_labels(page, "language") == set(LANGUAGE_NAMES[language].values())
 
 
+def test_a_repeated_search_is_labelled_once_for_each_readers_language(
+    client, empty_cache, monkeypatch
+):
+    from search import service
+
+    calls = []
+    real = service.labelled
+    monkeypatch.setattr(service, "labelled", lambda *a: calls.append(1) or real(*a))
+    answers = {
+        language: [
+            client.get("/api/search/", {"q": "Molotov"}, HTTP_ACCEPT_LANGUAGE=language).content
+            for _ in range(3)
+        ]
+        for language in ("en", "hr")
+    }
+    assert len(calls) == 2
+    assert all(len(set(seen)) == 1 for seen in answers.values())
+    assert answers["en"][0] != answers["hr"][0]
+
+
+def test_a_search_by_filters_alone_reads_no_curators_notes(client, empty_cache):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotations.models import Annotation
+
+    notes = Annotation._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        data = api(client, language="en")
+    assert data["count"] and not any(hit["note"] for hit in data["results"])
+    assert not [q["sql"] for q in queries.captured_queries if notes in q["sql"]]
+
+
+def test_a_search_shown_in_several_languages_takes_the_cache_place_of_one(client, empty_cache):
+    from search.service import ResultCache, SearchOutcome
+
+    def outcome(rows):
+        return SearchOutcome(query="q", facets={"document": [{"value": "d"}] * rows})
+
+    cache = ResultCache(size=2, rows=100)
+    cache.put("a", outcome(10))
+    for language in ("en", "hr", "ro"):
+        cache.show("a", language, outcome(10))
+    cache.put("b", outcome(10))
+    assert cache.get("a") and cache.get("b") and cache.shown("a", "hr")
+    # The readers' copies count in the rows held: past the bound, the oldest search goes.
+    cache.show("b", "en", outcome(60))
+    assert cache.get("a") is None and cache.shown("a", "hr") is None
+    assert cache.shown("b", "en") and cache.held == 1 + 10 + 60
+
+
+def test_a_concept_label_changed_in_the_thesaurus_shows_at_once_in_a_cached_search(
+    client, empty_cache
+):
+    from archive.models import Concept
+
+    def concept_labels(language):
+        data = client.get("/api/search/", {"q": "Molotov"}, HTTP_ACCEPT_LANGUAGE=language).json()
+        return {row["value"]: row["label"] for row in data["facets"]["concept"]}
+
+    before = {language: concept_labels(language) for language in ("en", "hr")}
+    concept = Concept.objects.get(slug=next(iter(before["en"])))
+    label = concept.labels.get(language="en", preferred=True)
+    label.text = "Renamed by a curator"
+    label.save()
+    concept.save()  # as the admin saves a concept with its labels
+    try:
+        assert concept_labels("en")[concept.slug] == "Renamed by a curator"
+        assert concept_labels("hr") == before["hr"]
+    finally:
+        label.text = before["en"][concept.slug]
+        label.save()
+        concept.save()
+    assert concept_labels("en") == before["en"]
+
+
 def test_result_urls_follow_the_address_the_archive_is_served_under(client, empty_cache):
     # Served below /archive/ (a proxy's SCRIPT_NAME, which Django's WSGI handler makes the
     # script prefix; the test client does not), links must stay inside it.

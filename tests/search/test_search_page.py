@@ -6,6 +6,7 @@ import re
 import pytest
 
 from archive.models import Document
+from search import views
 from tests.conftest import SLUGS
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_also_searched_is_shown_only_with_something_in_it(client, query):
     assert shown is None or 'class="expansion"' in shown.group(1)
 
 
-def test_each_facet_row_gets_one_link_built(client, monkeypatch):
+def test_a_page_builds_a_link_for_each_facet_row_it_lists_and_no_other(client, monkeypatch):
     from search import views
 
     built = []
@@ -72,8 +73,37 @@ def test_each_facet_row_gets_one_link_built(client, monkeypatch):
             views, name, lambda *args, _f=original: built.append(args[1:]) or _f(*args)
         )
     response = client.get("/search/", {"q": "Molotov"})
-    facets = response.context["outcome"].facets
-    rows = sum(len(rows) for rows in facets.values())
+    facets = re.search(r'<aside class="facets".*?</aside>', response.content.decode(), re.S)[0]
+    shown = re.findall(r'<li><a href="\?', facets)
+    every = client.get("/api/search/", {"q": "Molotov"}).json()["facets"]
     # A histogram bar links to a range only: no switch is built for it and dropped.
-    assert len(built) == rows
-    assert all(row["toggle"].startswith("?") for rows in facets.values() for row in rows)
+    assert len(built) == len(set(built)) == len(shown) < sum(map(len, every.values()))
+    outcome = response.context["outcome"]
+    assert all(row["toggle"].startswith("?") for rows in outcome.facets.values() for row in rows)
+
+
+def test_a_long_facet_lists_its_first_rows_and_every_chosen_one_the_histogram_years_with_hits():
+    limit = views.LISTED["document"]
+    rows = [{"value": str(n), "count": 100 - n, "selected": n == 40} for n in range(50)]
+    assert [row["value"] for row in views.listed("document", rows)] == [
+        *map(str, range(limit)),
+        "40",
+    ]
+    assert views.listed("language", rows) == rows
+    years = [{"value": "1939", "count": 2}, {"value": "1940", "count": 0, "selected": True}]
+    assert views.listed("year", years) == years[:1]
+
+
+def test_a_document_row_is_marked_in_the_language_of_its_title_from_a_cached_search(client):
+    languages = dict(Document.objects.values_list("slug", "language"))
+    for _ in range(2):
+        outcome = client.get("/search/", {"q": "Molotov"}).context["outcome"]
+        rows = outcome.facets["document"]
+        assert len({row["lang"] for row in rows}) > 1
+        assert all(row["lang"] == languages[row["value"]] for row in rows)
+    html = page(client, q="Molotov")
+    title = Document.objects.get(slug=rows[0]["value"]).title
+    assert f'<span class="facet-label" lang="{rows[0]["lang"]}">{title}</span>' in html
+    # The API's rows say nothing of it.
+    api_rows = client.get("/api/search/", {"q": "Molotov"}).json()["facets"]["document"]
+    assert all(set(row) == {"value", "label", "count"} for row in api_rows)
