@@ -7,8 +7,8 @@ Whoosh finds them in one of two ways, and a fuzzy query's words must be the same
 - the reader of several segments compares every word with the same first letters using its
   Damerau-Levenshtein (optimal string alignment: a transposition is one edit), which gives up on
   a word once a row of its table is past the limit.
-Both step through the words in Python: 10-40 ms for a fuzzy word on the seed corpus under a
-stream of edits, where a C comparison of the same words takes one or two. The readers
+Both step through the words in Python: on the seed corpus in six segments, 7-16 ms for a fuzzy
+word, where listing and comparing the same words in C takes 2.5-4.5 ms. The readers
 (`reopening`) keep what was found with each segment.
 """
 
