@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from annotations.rendering import body_text
 from archive.models import Concept, Language, Passage, PassageRevision
 
 # Who signs the notes no single curator wrote (the seed notes, W3C imports by an organisation).
@@ -234,6 +235,12 @@ class Annotation(models.Model):
         if self.creator:
             return self.creator.get_full_name()
         return self.creator_name
+
+    @property
+    def searched_text(self) -> str:
+        """What a search finds the note by, and shows of it: its words as readers read them
+        (not its Markdown and HTML) and its tags."""
+        return f"{body_text(self.body)} {self.tags}".strip()
 
     @property
     def tag_list(self) -> list[str]:

@@ -1,5 +1,9 @@
 """How a note reads in a page: its Markdown as safe HTML, and its quote marked in the text."""
 
+import re
+from functools import lru_cache
+from html import unescape
+
 import markdown
 import nh3
 from django.utils.html import escape
@@ -37,6 +41,19 @@ def render_body(body: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
+
+
+# The tags between which a note's words part (a paragraph, a line, an item); across the others
+# a word reads on ("<em>Reichs</em>wehr").
+PARTING_TAGS = re.compile(r"</?(?:p|br|li|ul|ol|blockquote)\b[^>]*>")
+TAGS = re.compile(r"<[^>]*>")
+
+
+@lru_cache(maxsize=4096)
+def body_text(body: str) -> str:
+    """A note's words as its readers read them: the rendered Markdown without its markup."""
+    html = PARTING_TAGS.sub(" ", render_body(body))
+    return " ".join(unescape(TAGS.sub("", html)).split())
 
 
 def marked_text(text: str, annotations) -> str:

@@ -97,7 +97,7 @@ class PassageIndex(indexes.SearchIndex, indexes.Indexable):
         return [a for a in notes if a.readable]
 
     def prepare_notes(self, passage):
-        return "\n".join(f"{a.body} {a.tags}" for a in self.published_notes(passage))
+        return "\n".join(a.searched_text for a in self.published_notes(passage))
 
     def prepare_note_tags(self, passage):
         return sorted({t for a in self.published_notes(passage) for t in a.tag_list})

@@ -200,7 +200,7 @@ def notes_shown(hits: list[Hit], results: list[IndexHit], marks: Marks) -> None:
     index = passage_index()
     for passage in Passage.objects.filter(pk__in=unmarked).prefetch_related("annotations"):
         for note in index.published_notes(passage):
-            text = f"{note.body} {note.tags}".strip()
+            text = note.searched_text
             spans = found(text, marks, passage.language)[0]
             if spans:
                 unmarked[passage.pk].note = mark(text, spans, max_chars=SNIPPET_CHARS)

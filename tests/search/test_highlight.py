@@ -221,3 +221,30 @@ def test_a_hit_found_through_a_note_shows_the_note_marked(
     assert "<mark>gambit</mark>" in hit["note"]
     page = client.get("/search/", {"q": "gambit"}).content.decode()
     assert "<mark>gambit</mark>" in page
+
+
+@pytest.mark.django_db
+def test_a_note_is_found_and_shown_by_its_words_not_by_its_markup(
+    client, private_index, django_capture_on_commit_callbacks
+):
+    from annotations.models import Annotation
+    from annotations.services import save_annotation
+    from archive.models import Passage
+    from tests.conftest import SLUGS
+
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=3)
+    body = 'Signed on **24 April 1926** (<span lang="hr">24. travnja 1926.</span>), *not* in March.'
+    with django_capture_on_commit_callbacks(execute=True):
+        save_annotation(
+            Annotation(
+                passage=passage, exact="Molotov-Ribbentrop Pact", body=body, status="published"
+            ),
+            user=None,
+        )
+    # The markup's words find nothing, in this note or in any of the seed notes.
+    for markup in ("span", "lang", "hr"):
+        assert search(client, f"note:{markup}")["count"] == 0, markup
+    [hit] = search(client, "note:travnja")["results"]
+    assert "<mark>travnja</mark>" in hit["note"]
+    assert "**" not in hit["note"] and "span" not in hit["note"], hit["note"]
+    assert "24 April 1926 (24. <mark>travnja</mark> 1926.), not in March." in hit["note"]
