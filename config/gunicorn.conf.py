@@ -8,7 +8,7 @@ import os
 
 # Whether a TLS proxy is in front, read as Django reads it (this also stops a misconfigured
 # production start here, with the reason).
-from config.settings import BEHIND_PLAIN_HTTP
+from config.settings import BEHIND_PLAIN_HTTP, CONN_MAX_AGE
 
 wsgi_app = "config.wsgi:application"
 bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"]
@@ -50,17 +50,16 @@ def pre_fork(server, worker):
 # full load of searches an edit would otherwise wait its turn behind them before it is
 # searchable. A search waits only for the index worker's short commits.
 worker_niceness = int(os.environ.get("GUNICORN_WORKER_NICENESS", "5"))
-# A web worker keeps its database connection between requests, for CONN_MAX_AGE seconds (60),
-# on SQLite too: opening one, with Django's set-up of it, took about a millisecond of every
+# A web worker keeps its database connection between requests for CONN_MAX_AGE seconds, on
+# SQLite too: opening one, with Django's set-up of it, took about a millisecond of every
 # request. Other processes on SQLite open one per request (config/settings.py says why).
-web_connection_age = int(os.environ.get("CONN_MAX_AGE", "60"))
 
 
 def post_fork(server, worker):
     from django.db import connections
 
     os.nice(worker_niceness)
-    connections["default"].settings_dict["CONN_MAX_AGE"] = web_connection_age
+    connections["default"].settings_dict["CONN_MAX_AGE"] = CONN_MAX_AGE
 
 
 # A request that takes longer than this is stuck: the worker is killed and replaced.

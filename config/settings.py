@@ -120,10 +120,12 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# How long a connection is kept between requests: every process's on PostgreSQL, the web
+# workers' only on SQLite (below, and config/gunicorn.conf.py).
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "60"))
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'archive.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        default=f"sqlite:///{DATA_DIR / 'archive.sqlite3'}", conn_max_age=CONN_MAX_AGE
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

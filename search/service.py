@@ -27,6 +27,7 @@ from search.highlight import Marks, found, mark
 from search.indexing import passage_index
 from search.query import CompiledQuery, Expansion, build_query, parse_query
 from search.ranking import ranges, turns
+from search.recent import Recent
 from search.search_indexes import TEXT_FIELDS
 
 SNIPPET_CHARS = 320
@@ -166,22 +167,17 @@ class Marked:
     (an edit makes most searches new, not most texts they find)."""
 
     def __init__(self, size: int = 4096):
-        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+        self.kept = Recent(size)
 
     def __call__(self, text: str, language: str, marks: Marks) -> tuple[str, str, frozenset]:
         """(the text marked, its snippet marked, the names of the runs found in it)."""
-        key = (marks.key(), language, text)
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        spans, names = found(text, marks, language)
-        shown = (mark(text, spans), mark(text, spans, max_chars=SNIPPET_CHARS), frozenset(names))
-        with self.lock:
-            self.entries[key] = shown
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return shown
+
+        def marking():
+            spans, names = found(text, marks, language)
+            marked_text = mark(text, spans)
+            return marked_text, mark(text, spans, max_chars=SNIPPET_CHARS), frozenset(names)
+
+        return self.kept.get((marks.key(), language, text), marking)
 
 
 marked = Marked()

@@ -15,8 +15,6 @@ segment, and after an edit only the new segment's answers are new.
 """
 
 import copy
-import threading
-from collections import OrderedDict
 from functools import partial
 
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
@@ -24,31 +22,13 @@ from whoosh.reading import EmptyReader, MultiReader, ReaderClosed, SegmentReader
 from whoosh.searching import Searcher
 
 from search.engine.whoosh import nearby
+from search.recent import Recent
 
 STORED = "_stored"  # the column of a segment's stored fields
 # How many answers of each segment's term table are kept: terms asked about (a search asks of
 # some hundred; a few hundred bytes each), and words close to a fuzzy word (tens of words).
 LOOKUPS_KEPT = 4096
 CLOSE_WORDS_KEPT = 256
-
-
-class Recent:
-    """The latest `size` answers to questions asked of a segment, each worked out once."""
-
-    def __init__(self, size: int):
-        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key, work_out):
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        found = work_out()
-        with self.lock:
-            self.entries[key] = found
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return found
 
 
 class LookedUp:

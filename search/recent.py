@@ -1,0 +1,23 @@
+"""Answers worked out once and kept for the latest questions: a bounded, thread-safe memo."""
+
+import threading
+from collections import OrderedDict
+
+
+class Recent:
+    """The latest `size` answers, each worked out once (by `get`'s `work_out`)."""
+
+    def __init__(self, size: int):
+        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key, work_out):
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        found = work_out()
+        with self.lock:
+            self.entries[key] = found
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return found
