@@ -6,8 +6,11 @@ from django.urls import reverse
 
 from annotations.models import Annotation
 from annotations.w3c import ANNO_CONTEXT, MEDIA_TYPE
+from api.schemas import SearchResponse
 from archive.aliases import merge_passages
 from archive.models import Document, Passage
+from search.forms import SearchForm
+from search.service import search_passages
 from tests.conftest import SLUGS
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +130,17 @@ def test_search_answers_with_its_fields(client):
         for row in rows:
             assert set(row) == {"value", "label", "count"}
     assert [row["value"] for row in data["facets"]["year"]] == [str(y) for y in range(1914, 1946)]
+
+
+def test_a_search_answer_is_its_schemas_json_with_letters_as_they_are(client, rf):
+    response = client.get("/api/search/", {"q": "Uniunea Sovietică"})
+    data = json_of(response)
+    assert "Sovietică".encode() in response.content and b"\\u0103" not in response.content
+    form = SearchForm({"q": "Uniunea Sovietică"})
+    assert form.is_valid()
+    request = rf.get("/api/search/")
+    outcome = search_passages(form, request.build_absolute_uri)
+    assert data == SearchResponse.model_validate(outcome).model_dump(mode="json")
 
 
 def test_search_lists_thesaurus_expansions_and_notices(client):
