@@ -55,8 +55,11 @@ class Thesaurus:
     starts: dict[str, set[str]] = field(default_factory=dict)
     # Which state of the database thesaurus this was built from (see archive.concepts.tagging).
     version: tuple = ()
+    # (slug, language) → label, worked out once: a search's facets label a hundred concepts.
+    _preferred: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, slug: str, language: str, text: str, preferred: bool) -> None:
+        self._preferred.clear()
         self.concepts.setdefault(slug, []).append((language, text, preferred))
         words = split_words(text)
         if not words or len(words) > MAX_LABEL_WORDS:
@@ -118,8 +121,11 @@ class Thesaurus:
         return [text for _, text, preferred in self.concepts.get(slug, []) if preferred]
 
     def preferred_label(self, slug: str, language: str) -> str:
-        labels = [(lang, text) for lang, text, chosen in self.concepts.get(slug, []) if chosen]
-        return preferred_label(labels, language) or slug
+        found = self._preferred.get((slug, language))
+        if found is None:
+            chosen = [(lang, text) for lang, text, pref in self.concepts.get(slug, []) if pref]
+            found = self._preferred[slug, language] = preferred_label(chosen, language) or slug
+        return found
 
     def added_labels(self, slug: str, typed: str) -> list[str]:
         """Preferred labels of a concept other than what the reader typed, for display."""

@@ -105,6 +105,16 @@ def test_a_rebuild_queued_after_a_thesaurus_change_keeps_the_retagging(worker_mo
     assert index_differences().total == 0
 
 
+def test_a_concepts_label_is_the_one_in_the_readers_language_once_it_is_added():
+    thesaurus = Thesaurus()
+    thesaurus.add("joseph-stalin", "en", "Joseph Stalin", True)
+    assert thesaurus.preferred_label("joseph-stalin", "hr") == "Joseph Stalin"
+    thesaurus.add("joseph-stalin", "hr", "Josif Staljin", True)
+    assert thesaurus.preferred_label("joseph-stalin", "hr") == "Josif Staljin"
+    assert thesaurus.preferred_label("joseph-stalin", "en") == "Joseph Stalin"
+    assert thesaurus.preferred_label("unknown", "en") == "unknown"
+
+
 def test_a_search_asks_once_whether_the_thesaurus_changed(django_assert_num_queries):
     current_thesaurus()
     with django_assert_num_queries(1):
