@@ -151,3 +151,31 @@ def test_a_query_asked_again_is_evaluated_once_and_kept_matches_keep_to_their_bu
     for q in (treaty, treaty, molotov):
         engine().run_query(q)
     assert evaluated == [molotov, treaty, molotov]
+
+
+def test_a_word_shared_by_queries_is_scored_once_and_kept_scores_keep_to_their_budget(
+    monkeypatch,
+):
+    from haystack import connections
+
+    from search.engine.whoosh import evaluation
+
+    connections["default"].get_backend().forget_searcher()
+    state = engine().state()
+    read = []
+    original = state.arrays.postings
+    monkeypatch.setattr(
+        state.arrays, "postings", lambda f, t, **kw: read.append((f, t)) or original(f, t, **kw)
+    )
+    molotov = wq.Term("text", "molotov")
+    alone = state.evaluator.evaluate(molotov)
+    paired = state.evaluator.evaluate(wq.And([molotov, wq.Term("text", "ribbentrop")]))
+    assert read == [("text", b"molotov"), ("text", b"ribbentrop")]
+    assert set(paired.ids) <= set(alone.ids)
+    # The scores are those of a fresh evaluation, kept or not.
+    monkeypatch.setattr(evaluation, "TERMS_SCORED_BYTES", 0)
+    again = state.evaluator.evaluate(wq.Term("text", "treaty"))
+    fresh = evaluation.Evaluator(state.searcher, state.arrays).evaluate(wq.Term("text", "treaty"))
+    assert again.ids.tolist() == fresh.ids.tolist()
+    assert again.scores.tolist() == fresh.scores.tolist()
+    assert list(state.evaluator._terms) == [("text", "treaty")]

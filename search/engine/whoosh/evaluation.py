@@ -8,6 +8,8 @@ work is done per posting list rather than per document. A query of a kind not ha
 raises `Unsupported`, and the caller runs it through Whoosh's matchers instead.
 """
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +43,10 @@ class Scored:
 
 
 NOTHING = Scored(EMPTY_IDS, EMPTY_FLOATS)
+# A term's matches and scores are kept for the generation, up to this many bytes in all: the
+# queries readers ask share words (a name alone, with another, under a filter, excluded), and
+# each word is looked for in five fields of every segment.
+TERMS_SCORED_BYTES = 16 * 2**20
 
 
 def union(a: Scored, b: Scored, size: int) -> Scored:
@@ -98,6 +104,9 @@ class Evaluator:
         self.arrays = arrays or IndexArrays(searcher)
         self.size = self.arrays.doc_count_all
         self._expanded: dict[tuple, list] = {}
+        self._terms: OrderedDict[tuple, Scored] = OrderedDict()
+        self._terms_bytes = 0
+        self._lock = threading.Lock()
 
     def evaluate(self, q: wq.Query) -> Scored:
         # Exact types: a subclass may match differently (Whoosh's own path takes it).
@@ -191,10 +200,24 @@ class Evaluator:
         return btext, self.arrays.postings(fieldname, btext, with_values=with_values)
 
     def term(self, fieldname: str, text) -> Scored:
+        """The term's matches and scores (shared: not to be changed)."""
+        key = (fieldname, text)
+        with self._lock:
+            if key in self._terms:
+                self._terms.move_to_end(key)
+                return self._terms[key]
         btext, postings = self._term_postings(fieldname, text)
         if postings is None or not len(postings.ids):
-            return NOTHING
-        return Scored(postings.ids, self.score(fieldname, btext, postings))
+            scored = NOTHING
+        else:
+            scored = Scored(postings.ids, self.score(fieldname, btext, postings))
+        with self._lock:
+            if key not in self._terms:
+                self._terms[key] = scored
+                self._terms_bytes += scored.nbytes
+            while self._terms_bytes > TERMS_SCORED_BYTES and len(self._terms) > 1:
+                self._terms_bytes -= self._terms.popitem(last=False)[1].nbytes
+        return scored
 
     def score(self, fieldname, btext, postings) -> np.ndarray:
         searcher, weighting = self.searcher, self.searcher.weighting
