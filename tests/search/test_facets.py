@@ -7,7 +7,7 @@ import pytest
 from annotations.models import Annotation
 from annotations.services import save_annotation
 from archive.models import Passage
-from search.facets import FACETS, NAMES
+from search.facets import FACETS, INDEX_FIELDS, NAMES
 from search.forms import SearchForm
 from search.indexing import passage_index
 from tests.conftest import SLUGS
@@ -77,3 +77,28 @@ def test_facet_links_switch_the_value_under_its_address_name(client, noted):
         chosen = {"year_from": row["value"], "year_to": row["value"]} if name == "year" else {}
         expected = chosen or {name: row["value"]}
         assert row["toggle"] == "?" + urlencode({"q": "Molotov", **expected}), name
+
+
+def test_small_segments_counted_together_give_each_segments_own_counts_and_filters(
+    private_index, monkeypatch
+):
+    from search.engine import engine
+    from search.engine.whoosh import facets
+    from search.engine.whoosh.postings import IndexArrays
+    from search.indexing import reindex_passages
+
+    # Edits one at a time leave small segments beside the first, and deleted entries in it.
+    for pk in Passage.objects.published().values_list("pk", flat=True)[:5]:
+        reindex_passages([pk], merge=False)
+    searcher = engine().searcher()
+    arrays = IndexArrays(searcher)
+    assert len(arrays.leaves) >= 4
+    together = facets.FacetArrays(searcher, arrays)
+    monkeypatch.setattr(facets, "SMALL_SEGMENT", 0)
+    apart = facets.FacetArrays(searcher, arrays)
+    assert len(together.fields["language"].parts) < len(apart.fields["language"].parts)
+    hits = arrays.all_docs()[::2]
+    assert together.counts(hits, {}, INDEX_FIELDS) == apart.counts(hits, {}, INDEX_FIELDS)
+    for field in INDEX_FIELDS:
+        for value in apart.fields[field].values:
+            assert (together.allowed(field, [value]) == apart.allowed(field, [value])).all()

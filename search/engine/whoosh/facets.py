@@ -49,17 +49,24 @@ class SegmentRuns:
         return self.docs[self.starts[i] : end]
 
 
+# Segments smaller than this are counted together, as one part: under a stream of edits the
+# index holds several segments of a few passages, and each part costs every search a few
+# array operations per facet field.
+SMALL_SEGMENT = 4096
+
+
 class FieldValues:
-    """One facet field of a generation: its values, and each segment's runs with the number of
-    the value each run is of."""
+    """One facet field of a generation: its values, and the runs of its parts (a large segment,
+    or neighbouring small ones taken together) with the number of the value each run is of."""
 
     def __init__(self, values: list[str], parts: list[tuple[SegmentRuns, int, int]]):
         self.values = values
         self.index = {value: i for i, value in enumerate(values)}
-        # (runs, first document, documents) of each segment, with each run's value number.
+        # (runs, first document, documents, each run's value number) of each part; a part of
+        # several segments may hold several runs of a value.
         self.parts = [
             (runs, offset, size, np.array([self.index[v] for v in runs.values], dtype=np.int64))
-            for runs, offset, size in parts
+            for runs, offset, size in joined(parts)
         ]
 
     def mark(self, mask: np.ndarray, value: str) -> None:
@@ -68,17 +75,50 @@ class FieldValues:
         if number is None:
             return
         for runs, offset, size, numbers in self.parts:
-            at = np.flatnonzero(numbers == number)
-            if len(at):
-                mask[offset : offset + size][runs.run(int(at[0]))] = True
+            within = mask[offset : offset + size]
+            for at in np.flatnonzero(numbers == number).tolist():
+                within[runs.run(at)] = True
 
     def counts(self, mask: np.ndarray) -> dict[str, int]:
         found = np.zeros(len(self.values), dtype=np.int64)
         for runs, offset, size, numbers in self.parts:
             if len(numbers):
                 held = mask[offset : offset + size][runs.docs]
-                found[numbers] += np.add.reduceat(held, runs.starts, dtype=np.int64)
+                in_runs = np.add.reduceat(held, runs.starts, dtype=np.int64)
+                found += np.bincount(numbers, weights=in_runs, minlength=len(found)).astype(
+                    np.int64
+                )
         return {self.values[i]: int(found[i]) for i in np.flatnonzero(found)}
+
+
+def joined(parts: list[tuple[SegmentRuns, int, int]]) -> list[tuple[SegmentRuns, int, int]]:
+    """The parts with each stretch of neighbouring small segments as one part (documents
+    numbered from its first segment's first)."""
+    out: list[tuple[SegmentRuns, int, int]] = []
+    stretch: list[tuple[SegmentRuns, int, int]] = []
+
+    def close_stretch():
+        if len(stretch) == 1:
+            out.append(stretch[0])
+        elif stretch:
+            first = stretch[0][1]
+            docs = [runs.docs.astype(np.int64) + (offset - first) for runs, offset, _ in stretch]
+            lengths = np.cumsum([0] + [len(runs.docs) for runs, _, _ in stretch[:-1]])
+            starts = [runs.starts + at for (runs, _, _), at in zip(stretch, lengths, strict=True)]
+            values = [value for runs, _, _ in stretch for value in runs.values]
+            size = stretch[-1][1] + stretch[-1][2] - first
+            together = SegmentRuns(values, np.concatenate(docs), np.concatenate(starts))
+            out.append((together, first, size))
+        stretch.clear()
+
+    for part in parts:
+        if part[2] < SMALL_SEGMENT:
+            stretch.append(part)
+        else:
+            close_stretch()
+            out.append(part)
+    close_stretch()
+    return out
 
 
 def segment_values(arrays: IndexArrays, field: str, leaf) -> tuple[list, np.ndarray, np.ndarray]:
