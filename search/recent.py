@@ -21,3 +21,7 @@ class Recent:
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
         return found
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()

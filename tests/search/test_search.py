@@ -12,7 +12,7 @@ from django.urls import clear_script_prefix, set_script_prefix
 
 from archive.models import Document, Passage
 from search.engine import engine
-from search.service import RESULTS
+from search.service import KEPT_ROWS, RESULTS
 from tests.conftest import SLUGS, use_index
 
 pytestmark = pytest.mark.django_db
@@ -330,10 +330,13 @@ def test_a_repeated_search_is_answered_from_the_cache_until_the_index_changes(
 
 @pytest.fixture
 def empty_cache():
-    """No outcome cached before the test, and none it made (under patched settings) after."""
+    """No outcome cached before the test, and none it made (under patched settings) after;
+    no facet rows kept."""
     RESULTS.clear()
+    KEPT_ROWS.clear()
     yield
     RESULTS.clear()
+    KEPT_ROWS.clear()
 
 
 def test_long_facets_list_the_values_with_most_hits_and_the_chosen_ones(
@@ -346,6 +349,7 @@ def test_long_facets_list_the_values_with_most_hits_and_the_chosen_ones(
     least = everything[-1]["value"]
     monkeypatch.setattr(service, "FACET_ROWS", 2)
     RESULTS.clear()
+    KEPT_ROWS.clear()
     top = api(client, q="Molotov", expand="0")["facets"]["document"]
     assert top == everything[:2]
     chosen = api(client, q="Molotov", expand="0", document=least)["facets"]["document"]
@@ -364,6 +368,7 @@ def test_the_document_facet_names_each_document_by_its_title_as_listed_now(
     # A row first listed by a later search is named too, from the same generation's titles.
     monkeypatch.setattr(service, "FACET_ROWS", 1)
     RESULTS.clear()
+    KEPT_ROWS.clear()
     service.document_titles.cache_clear()
     first = api(client, q="Molotov", expand="0")["facets"]["document"]
     assert len(first) == 1
@@ -456,6 +461,28 @@ def test_a_repeated_search_is_labelled_once_for_each_readers_language(
     assert len(calls) == 2
     assert all(len(set(seen)) == 1 for seen in answers.values())
     assert answers["en"][0] != answers["hr"][0]
+
+
+def test_facet_rows_outlive_an_edit_elsewhere_and_show_a_retitled_document_at_once(
+    client, empty_cache, private_index, monkeypatch
+):
+    from search import service
+    from search.indexing import reindex_passages
+
+    calls = []
+    real = service.labelled
+    monkeypatch.setattr(service, "labelled", lambda *a: calls.append(1) or real(*a))
+    first = api(client, q="Reichswehr")
+    elsewhere = Passage.objects.published().exclude(text__icontains="Reichswehr").first()
+    reindex_passages([elsewhere.pk])  # a new index generation: the search runs again
+    assert api(client, q="Reichswehr")["facets"] == first["facets"] and len(calls) == 1
+    [row] = first["facets"]["document"]
+    document = Document.objects.get(slug=row["value"])
+    document.title = "Renamed by a curator"
+    document.save()
+    reindex_passages(list(document.passages.values_list("pk", flat=True)))
+    [renamed] = api(client, q="Reichswehr")["facets"]["document"]
+    assert renamed == {**row, "label": "Renamed by a curator"}
 
 
 def test_a_search_by_filters_alone_reads_no_curators_notes(client, empty_cache):
