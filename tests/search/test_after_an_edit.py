@@ -413,6 +413,8 @@ def test_the_term_tables_of_unchanged_segments_are_not_read_again(private_index,
 
     def search():
         in_vocabulary("molotov")
+        # "Did you mean": the close words, and how often each is used.
+        assert engine().closest_words("text", "molotv")["molotov"] > 3
         return engine().run(plan.Term("text", "molotov"), end=5).total
 
     first = search()

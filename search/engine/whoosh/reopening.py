@@ -10,8 +10,8 @@ Whoosh's own `reader(reuse=…)` cannot be used: it adds the reused reader's seg
 generation's, bringing back segments a merge removed.
 
 What is looked up in a segment's term table (whether it holds a term, in how many documents,
-its words close to a fuzzy one) is kept with its open files too: every search asks it of each
-segment, and after an edit only the new segment's answers are new.
+how often, its words close to a fuzzy one) is kept with its open files too: every search asks
+it of each segment, and after an edit only the new segment's answers are new.
 """
 
 import copy
@@ -69,6 +69,10 @@ class SharedFilesReader(SegmentReader):
     def doc_frequency(self, fieldname, text):
         found = partial(super().doc_frequency, fieldname, text)
         return self._looked_up.terms.get(("docs", fieldname, text), found)
+
+    def frequency(self, fieldname, text):
+        found = partial(super().frequency, fieldname, text)
+        return self._looked_up.terms.get(("uses", fieldname, text), found)
 
     def terms_within(self, fieldname, text, maxdist, prefix=0):
         """The words Whoosh's automaton walk of the segment finds (`nearby`), in the word
