@@ -16,11 +16,15 @@ class Recent:
                 self.entries.move_to_end(key)
                 return self.entries[key]
         found = work_out()
+        self.put(key, found)
+        return found
+
+    def put(self, key, found) -> None:
         with self.lock:
             self.entries[key] = found
+            self.entries.move_to_end(key)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
-        return found
 
     def clear(self) -> None:
         with self.lock:

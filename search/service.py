@@ -578,14 +578,43 @@ class Planned:
     sort: tuple[str, ...]
 
 
+class Plans:
+    """Compiled queries, kept across index generations. A query's plan is a matter of its text,
+    the thesaurus (when names are expanded) and, of the index, only whether it holds the few
+    words asked about (a joined or a split form of the reader's words): a plan kept is used
+    while the index answers each of those as it did. Plans are shared: not to be changed."""
+
+    def __init__(self, size: int = 1024):
+        self.kept = Recent(size)
+
+    def __call__(self, text: str, thesaurus) -> CompiledQuery:
+        key = (text, thesaurus.version if thesaurus is not None else None)
+        compiled, by, asked = self.kept.get(key, lambda: self.compiled(text, thesaurus))
+        if by is not thesaurus or any(in_vocabulary(word) != held for word, held in asked):
+            compiled, by, asked = kept = self.compiled(text, thesaurus)
+            self.kept.put(key, kept)
+        return compiled
+
+    @staticmethod
+    def compiled(text: str, thesaurus) -> tuple[CompiledQuery, object, tuple]:
+        asked = {}
+
+        def vocabulary(word: str) -> bool:
+            asked[word] = held = in_vocabulary(word)
+            return held
+
+        compiled = build_query(parse_query(text), thesaurus=thesaurus, vocabulary=vocabulary)
+        return compiled, thesaurus, tuple(asked.items())
+
+
+plans = Plans()
+
+
 def planned(form, thesaurus) -> Planned:
     """The search a valid SearchForm describes, as the engine runs it."""
     data = form.cleaned_data
     filters = form.filters()
-    parsed = parse_query(data.get("q") or "")
-    compiled = build_query(
-        parsed, thesaurus=thesaurus if data["expand"] else None, vocabulary=in_vocabulary
-    )
+    compiled = plans(data.get("q") or "", thesaurus if data["expand"] else None)
     query = compiled.query
     if query is None and any(filters.values()):
         query = plan.MatchAll()

@@ -481,3 +481,27 @@ def test_the_term_lookups_kept_stay_within_their_bound(private_index, monkeypatc
     assert in_vocabulary("boundwordqz")
     (newest,) = [leaf for leaf, _ in engine().state().arrays.leaves if leaf.doc_count_all() == 1]
     assert len(newest._looked_up.terms.entries) == 5
+
+
+def test_a_query_is_planned_once_while_the_words_it_asked_about_stay_as_they_were(
+    private_index, client, monkeypatch
+):
+    from search import service
+    from search.service import RESULTS
+
+    planned = []
+    original = service.build_query
+    monkeypatch.setattr(
+        service, "build_query", lambda *a, **k: planned.append(1) or original(*a, **k)
+    )
+
+    def found(q):
+        RESULTS.clear()
+        return client.get("/api/search/", {"q": q, "expand": "0"}).json()["count"]
+
+    assert found("plannedonce wordpairqz") == 0
+    edit(Passage.objects.order_by("pk").first(), "Unrelatedwordqz")
+    assert found("plannedonce wordpairqz") == 0 and len(planned) == 1
+    # The words written together now stand in a passage: the query searches that form too.
+    edit(Passage.objects.order_by("pk").last(), "Plannedoncewordpairqz")
+    assert found("plannedonce wordpairqz") == 1 and len(planned) == 2
