@@ -123,8 +123,10 @@ def passage_detail(request, slug, n):
         next_ = siblings.filter(position__gt=passage.position).order_by("position").first()
     page_url = cited.url(request.build_absolute_uri)
     search = finding.from_hit(request.GET, passage, cited.text)
-    # Notes are anchored to the current text: an earlier revision is shown without them.
-    notes = [] if shown else list(passage.annotations.readable().with_links())
+    # Notes are anchored to the current text: an earlier revision is shown without them. Few
+    # passages have notes, and asking whether one has any costs a tenth of reading them.
+    has_notes = not shown and passage.annotations.exists()
+    notes = list(passage.annotations.readable().with_links()) if has_notes else []
     # One language for the whole citation: the reader's interface language.
     language = get_language()
     return render(

@@ -71,9 +71,20 @@ def test_passage_page_reads_what_it_shows_once(client):
     with CaptureQueriesContext(connection) as done:
         assert client.get(url).status_code == 200
     statements = [q["sql"] for q in done.captured_queries]
-    # Document, passage with its revisions, alias, neighbours, notes: the revision the citation
-    # and the metadata name is read once, with the passage.
+    # Document, passage with its revisions, alias, neighbours, whether it has notes: the
+    # revision the citation and the metadata name is read once, with the passage.
     assert len(statements) == 7 and len(set(statements)) == 7
+
+
+def test_a_passage_without_notes_is_shown_without_reading_notes(client):
+    url = f"/documents/{SLUGS['001']}/2/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as done:
+        page = client.get(url).content.decode()
+    # Only a passage that has notes pays for reading them with their links and curators.
+    read = [q["sql"] for q in done.captured_queries if '"archive_annotation"."body"' in q["sql"]]
+    assert read == []
+    assert 'class="notes"' not in page
 
 
 def test_first_passage_has_no_previous_link(client):
