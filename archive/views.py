@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from archive import finding
 from archive.citation import passage_citation
 from archive.diff import word_diff_html
+from archive.links import passage_path
 from archive.metadata import document_metadata, passage_metadata
 from archive.models import Document, Language, Passage, PassageAlias
 from archive.references import Moved, cited_passage, published_document
@@ -116,11 +117,9 @@ def passage_detail(request, slug, n):
     alias = PassageAlias.objects.filter(document=document, n=n).prefetch_related("targets").first()
     if alias and alias.kind == "merge" and not cited.revision_asked:
         return HttpResponsePermanentRedirect(alias.targets.get().get_absolute_url())
-    siblings = document.passages.current()
     previous = next_ = None
     if passage.position is not None:
-        previous = siblings.filter(position__lt=passage.position).order_by("-position").first()
-        next_ = siblings.filter(position__gt=passage.position).order_by("position").first()
+        previous, next_ = document.passages.current().numbers_around(passage.position)
     page_url = cited.url(request.build_absolute_uri)
     search = finding.from_hit(request.GET, passage, cited.text)
     # Notes are anchored to the current text: an earlier revision is shown without them. Few
@@ -153,7 +152,9 @@ def passage_detail(request, slug, n):
                 passage, page_url, revision=cited.number, language=language
             ),
             "previous": previous,
+            "previous_url": passage_path(document.slug, previous) if previous else "",
             "next": next_,
+            "next_url": passage_path(document.slug, next_) if next_ else "",
             "search": search,
         },
     )
