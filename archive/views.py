@@ -114,7 +114,12 @@ def passage_detail(request, slug, n):
         return moved_to(request, moved.document, "archive:passage", n=n)
     cited = cited_passage(document, n, request.GET.get("rev"))
     passage, shown = cited.passage, cited.shown
-    alias = PassageAlias.objects.filter(document=document, n=n).prefetch_related("targets").first()
+    # Only a merge or a split leaves an alias, and each withdraws the passage first; the date it
+    # was withdrawn stays when a re-import brings it back. A passage never withdrawn has none.
+    alias = None
+    if passage.withdrawn_at is not None:
+        aliases = PassageAlias.objects.filter(document=document, n=n).prefetch_related("targets")
+        alias = aliases.first()
     if alias and alias.kind == "merge" and not cited.revision_asked:
         return HttpResponsePermanentRedirect(alias.targets.get().get_absolute_url())
     previous = next_ = None

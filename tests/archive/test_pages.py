@@ -72,9 +72,10 @@ def test_passage_page_reads_what_it_shows_once(client):
     with CaptureQueriesContext(connection) as done:
         assert client.get(url).status_code == 200
     statements = [q["sql"] for q in done.captured_queries]
-    # Document, passage with its revisions, alias, neighbours, whether it has notes: the
-    # revision the citation and the metadata name is read once, with the passage.
-    assert len(statements) == 7 and len(set(statements)) == 7
+    # Document, passage with its revisions, neighbours, whether it has notes (a passage never
+    # withdrawn is no alias): the revision the citation and the metadata name is read once,
+    # with the passage.
+    assert len(statements) == 6 and len(set(statements)) == 6
 
 
 def test_a_passage_without_notes_is_shown_without_reading_notes(client):
