@@ -130,7 +130,10 @@ def passage_detail(request, slug, n):
     # Notes are anchored to the current text: an earlier revision is shown without them. Few
     # passages have notes, and asking whether one has any costs a tenth of reading them.
     has_notes = not shown and passage.annotations.exists()
-    notes = list(passage.annotations.readable().with_links()) if has_notes else []
+    # A concept a note identifies is shown by its name in the interface language: its labels
+    # are read for all the notes at once, not for each note.
+    readable = passage.annotations.readable().with_links().prefetch_related("link_concept__labels")
+    notes = list(readable) if has_notes else []
     # One language for the whole citation: the reader's interface language.
     language = get_language()
     return render(
