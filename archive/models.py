@@ -208,6 +208,16 @@ class PassageQuerySet(models.QuerySet):
     def in_language(self, code: str):
         return self.filter(language=code)
 
+    def numbers_around(self, position: int) -> tuple[int | None, int | None]:
+        """The numbers of the passages just before and just after `position` (None at an end)."""
+        # Numbers alone: a page links its neighbours, and whole passages took half again as long.
+        before = self.filter(position__lt=position).order_by("-position")
+        after = self.filter(position__gt=position).order_by("position")
+        return (
+            before.values_list("n", flat=True).first(),
+            after.values_list("n", flat=True).first(),
+        )
+
 
 class Passage(models.Model):
     """A span of a document's text: the unit we index and cite."""

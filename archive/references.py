@@ -85,12 +85,9 @@ def cited_passage(document: Document, n: int, rev: str | None = None) -> CitedPa
     if the document has no such passage or the passage no such revision."""
     # The revisions are kept on the passage: its citation and metadata read them there.
     revisions_in_order = Prefetch("revisions", PassageRevision.objects.order_by("number"))
-    passage = (
-        document.passages.select_related("document")
-        .prefetch_related(revisions_in_order)
-        .filter(n=n)
-        .first()
-    )
+    # The related manager gives the passage this document, and a number names one passage in
+    # it: joining the documents again, to select or to order by title, only costs time.
+    passage = document.passages.prefetch_related(revisions_in_order).filter(n=n).order_by().first()
     if passage is None:
         raise Http404(_("No such passage."))
     revisions = list(passage.revisions.all())

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from archive import finding
 from archive.citation import passage_citation
 from archive.diff import word_diff_html
+from archive.links import passage_path
 from archive.metadata import document_metadata, passage_metadata
 from archive.models import Document, Language, Passage, PassageAlias
 from archive.references import Moved, cited_passage, published_document
@@ -113,18 +114,26 @@ def passage_detail(request, slug, n):
         return moved_to(request, moved.document, "archive:passage", n=n)
     cited = cited_passage(document, n, request.GET.get("rev"))
     passage, shown = cited.passage, cited.shown
-    alias = PassageAlias.objects.filter(document=document, n=n).prefetch_related("targets").first()
+    # Only a merge or a split leaves an alias, and each withdraws the passage first; the date it
+    # was withdrawn stays when a re-import brings it back. A passage never withdrawn has none.
+    alias = None
+    if passage.withdrawn_at is not None:
+        aliases = PassageAlias.objects.filter(document=document, n=n).prefetch_related("targets")
+        alias = aliases.first()
     if alias and alias.kind == "merge" and not cited.revision_asked:
         return HttpResponsePermanentRedirect(alias.targets.get().get_absolute_url())
-    siblings = document.passages.current()
     previous = next_ = None
     if passage.position is not None:
-        previous = siblings.filter(position__lt=passage.position).order_by("-position").first()
-        next_ = siblings.filter(position__gt=passage.position).order_by("position").first()
+        previous, next_ = document.passages.current().numbers_around(passage.position)
     page_url = cited.url(request.build_absolute_uri)
     search = finding.from_hit(request.GET, passage, cited.text)
-    # Notes are anchored to the current text: an earlier revision is shown without them.
-    notes = [] if shown else list(passage.annotations.readable().with_links())
+    # Notes are anchored to the current text: an earlier revision is shown without them. Few
+    # passages have notes, and asking whether one has any costs a tenth of reading them.
+    has_notes = not shown and passage.annotations.exists()
+    # A concept a note identifies is shown by its name in the interface language: its labels
+    # are read for all the notes at once, not for each note.
+    readable = passage.annotations.readable().with_links().prefetch_related("link_concept__labels")
+    notes = list(readable) if has_notes else []
     # One language for the whole citation: the reader's interface language.
     language = get_language()
     return render(
@@ -151,7 +160,9 @@ def passage_detail(request, slug, n):
                 passage, page_url, revision=cited.number, language=language
             ),
             "previous": previous,
+            "previous_url": passage_path(document.slug, previous) if previous else "",
             "next": next_,
+            "next_url": passage_path(document.slug, next_) if next_ else "",
             "search": search,
         },
     )

@@ -9,7 +9,7 @@ from annotations.models import Annotation, AnnotationChange
 from annotations.rendering import render_body
 from annotations.services import save_annotation
 from archive.ingest.importer import import_paths
-from archive.models import Document, Passage
+from archive.models import Concept, Document, Passage
 from tests.conftest import SEED, SLUGS, seed_text
 from tests.helpers import form_data
 
@@ -18,6 +18,10 @@ pytestmark = pytest.mark.django_db
 
 def essay(n):
     return Passage.objects.get(document__slug=SLUGS["003"], n=n)
+
+
+def concept(slug):
+    return Concept.objects.get(slug=slug)
 
 
 def annotate(passage, exact, *, status="published", body="A note.", user=None, **extra):
@@ -73,6 +77,23 @@ def test_published_notes_show_on_the_passage_page_and_drafts_do_not(client):
     assert "Correction" in page and ">typo<" in page
     reader = client.get(f"/documents/{SLUGS['003']}/").content.decode()
     assert "1 note" in reader
+
+
+def test_notes_identifying_concepts_name_them_in_the_interface_language(
+    client, django_assert_max_num_queries
+):
+    passage = essay(4)
+    annotate(passage, "Litinov", motivation="identifying", link_concept=concept("maxim-litvinov"))
+    annotate(passage, "Molotov", motivation="identifying", link_concept=concept("anschluss"))
+    client.cookies["django_language"] = "hr"
+    client.get(passage.get_absolute_url())
+    # Document, passage and revisions, neighbours, whether it has notes, the notes, and the
+    # labels of every concept they identify: one query, however many concepts.
+    with django_assert_max_num_queries(8):
+        page = client.get(passage.get_absolute_url()).content.decode()
+    for slug in ("maxim-litvinov", "anschluss"):
+        name = concept(slug).label("hr")
+        assert f'<a href="/search/?concept={slug}">{name}</a>' in page
 
 
 def test_drafts_are_hidden_from_the_api_and_search(

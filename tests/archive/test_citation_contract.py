@@ -135,6 +135,17 @@ def test_a_split_passage_shows_a_page_linking_its_parts(client):
     assert order.index(head.n) + 1 == order.index(tail.n)
 
 
+def test_a_split_passage_a_re_import_brings_back_still_links_its_parts(client):
+    passage = Passage.objects.get(document__slug=SLUGS["003"], n=2)
+    head, tail = split_passage(passage, passage.text.index(". ") + 1, reason="two ideas")
+    # As the importer restores a passage the revised source has again.
+    passage.withdrawn = False
+    passage.save()
+    page = client.get(passage.get_absolute_url()).content.decode()
+    assert "This passage was split." in page
+    assert head.get_absolute_url() in page and tail.get_absolute_url() in page
+
+
 def test_curator_merges_splits_and_renames_in_the_admin(admin_client):
     first, second = Passage.objects.filter(document__slug=SLUGS["003"]).order_by("position")[:2]
     response = admin_client.post(

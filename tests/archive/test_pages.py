@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from archive.aliases import split_passage
 from archive.models import Document, Passage
 from tests.conftest import SLUGS
 
@@ -71,9 +72,40 @@ def test_passage_page_reads_what_it_shows_once(client):
     with CaptureQueriesContext(connection) as done:
         assert client.get(url).status_code == 200
     statements = [q["sql"] for q in done.captured_queries]
-    # Document, passage with its revisions, alias, neighbours, notes: the revision the citation
-    # and the metadata name is read once, with the passage.
-    assert len(statements) == 7 and len(set(statements)) == 7
+    # Document, passage with its revisions, neighbours, whether it has notes (a passage never
+    # withdrawn is no alias): the revision the citation and the metadata name is read once,
+    # with the passage.
+    assert len(statements) == 6 and len(set(statements)) == 6
+
+
+def test_a_passage_without_notes_is_shown_without_reading_notes(client):
+    url = f"/documents/{SLUGS['001']}/2/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as done:
+        page = client.get(url).content.decode()
+    # Only a passage that has notes pays for reading them with their links and curators.
+    read = [q["sql"] for q in done.captured_queries if '"archive_annotation"."body"' in q["sql"]]
+    assert read == []
+    assert 'class="notes"' not in page
+
+
+def test_neighbours_are_linked_in_the_order_of_the_text_after_a_split_and_a_withdrawal(client):
+    slug = SLUGS["003"]
+    document = Document.objects.get(slug=slug)
+    third = document.passages.get(n=3)
+    head, tail = split_passage(third, third.text.index(" ", len(third.text) // 2))
+    document.passages.get(n=5).withdraw()
+    url = tail.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as done:
+        page = client.get(url).content.decode()
+    # The neighbours are read for their numbers: only the passage shown is read whole.
+    texts = [q for q in done.captured_queries if '"archive_passage"."text"' in q["sql"]]
+    assert len(texts) == 1
+    assert f'rel="prev" href="/documents/{slug}/{head.n}/">← Previous: passage {head.n}<' in page
+    assert f'<a rel="next" href="/documents/{slug}/4/">Next: passage 4 →</a>' in page
+    after_gap = client.get(f"/documents/{slug}/4/").content.decode()
+    assert f'<a rel="next" href="/documents/{slug}/6/">Next: passage 6 →</a>' in after_gap
 
 
 def test_first_passage_has_no_previous_link(client):

@@ -1,7 +1,9 @@
 """A reference — slug, number, perhaps ?rev=N — resolved once, the same for every reader."""
 
 import pytest
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from archive.models import Document, RevisionReason
 from archive.references import cited_passage
@@ -56,3 +58,14 @@ def test_the_next_number_is_one_never_used_even_after_a_merge():
     merged = merge_passages(first, second)
     assert merged.n == top + 1
     assert document.next_passage_number() == top + 2
+
+
+def test_a_reference_reads_its_passage_and_revisions_and_not_its_document_again(revised):
+    document, _ = revised
+    with CaptureQueriesContext(connection) as done:
+        cited = cited_passage(document, 4)
+    assert cited.passage.document is document and cited.passage.ref == f"{SLUGS['003']}:4"
+    assert [r.number for r in cited.revisions] == [1, 2]
+    statements = [q["sql"] for q in done.captured_queries]
+    assert len(statements) == 2
+    assert not any("archive_document" in sql for sql in statements)
