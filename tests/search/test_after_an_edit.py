@@ -505,3 +505,57 @@ def test_a_query_is_planned_once_while_the_words_it_asked_about_stay_as_they_wer
     # The words written together now stand in a passage: the query searches that form too.
     edit(Passage.objects.order_by("pk").last(), "Plannedoncewordpairqz")
     assert found("plannedonce wordpairqz") == 1 and len(planned) == 2
+
+
+def test_a_merge_reads_every_segment_as_whoosh_reads_it(private_index):
+    from search.engine.whoosh.merging import MergedSegment
+
+    passages = list(Passage.objects.order_by("pk")[:3])
+    for n, passage in enumerate(passages + passages[:2]):  # two passages' first entries deleted
+        edit(passage, f"Readword{chr(97 + n)}qz")
+    index = engine().index.refresh()
+    segments = index._segments()
+    assert any(segment.has_deletions() for segment in segments)
+    for segment in segments:
+        ours = MergedSegment(index.storage, index.schema, segment)
+        whooshs = SegmentReader(index.storage, index.schema, segment)
+        assert list(ours.iter_postings()) == list(whooshs.iter_postings())
+        ours.close()
+        whooshs.close()
+
+
+def test_a_merge_takes_each_terms_postings_from_its_walk_of_the_terms(private_index, monkeypatch):
+    from whoosh.codec.whoosh3 import W3TermsReader
+    from whoosh.writing import SegmentWriter
+
+    from search.consistency import compare
+    from search.engine.whoosh.merging import PER_TIER
+    from search.indexing import reindex_passages
+
+    merging, looked_up = [], []
+    add_reader, term_info = SegmentWriter.add_reader, W3TermsReader.term_info
+
+    def merge(self, reader):
+        merging.append(reader.doc_count_all())
+        try:
+            return add_reader(self, reader)
+        finally:
+            merging.pop()
+
+    def lookup(self, *args):
+        if merging:
+            looked_up.append(args)
+        return term_info(self, *args)
+
+    monkeypatch.setattr(SegmentWriter, "add_reader", merge)
+    monkeypatch.setattr(W3TermsReader, "term_info", lookup)
+    passages = list(Passage.objects.order_by("pk")[: PER_TIER + 1])
+    for n, passage in enumerate(passages):
+        passage.text += f" Walkword{chr(97 + n)}qz"
+        passage.save()
+        reindex_passages([passage.pk])
+    assert len(engine().index.refresh()._segments()) < len(passages)  # the tier was merged
+    assert looked_up == []
+    for n in range(len(passages)):
+        assert engine().run(plan.Term("text", f"walkword{chr(97 + n)}qz"), end=5).total == 1
+    assert compare().total == 0

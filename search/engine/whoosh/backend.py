@@ -28,9 +28,8 @@ from whoosh.idsets import DocIdSet
 
 from search import plan
 from search.engine import Engine, IndexHit, Results
-from search.engine.whoosh import building
+from search.engine.whoosh import building, committing
 from search.engine.whoosh.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS, PAIRS_ANALYZER
-from search.engine.whoosh.codec import CODEC
 from search.engine.whoosh.compile import PAIRED_FIELD, PAIRS_FIELD, compile_plan
 from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
 from search.engine.whoosh.facets import FacetArrays, keep_segment_files
@@ -195,9 +194,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         if not self.setup_complete:
             self.setup()
         self.reopen_if_swapped()
-        # Segments as separate files: Whoosh copies a compound segment's postings into memory
-        # (BytesIO) in every process that opens it, 212 MB at 100 000 passages.
-        writer = self.index.writer(timeout=30, compound=False, codec=CODEC)
+        writer = committing.writer(self.index)
         try:
             # An index built before the word-pair field has none to write (until a rebuild).
             known = set(writer.schema.names())
@@ -219,7 +216,7 @@ class ArchiveWhooshBackend(WhooshSearchBackend, Engine):
         self.reopen_if_swapped()
         if not full_tier(self.index._segments()):
             return False
-        writer = self.index.writer(timeout=30, compound=False, codec=CODEC)
+        writer = committing.writer(self.index)
         try:
             writer.commit(mergetype=merge_by_tiers)
         except BaseException:

@@ -13,8 +13,13 @@ A merge holds the index worker: an edit that comes meanwhile waits for it. So wh
 the worker commits them without merging (`merge_backlog`, unless a tier has grown to `BACKLOG`
 segments), and merges a full tier only once none waits (`ArchiveWhooshBackend.compact`), one
 tier at a time.
+
+A merge reads every term of the segments it merges. Whoosh's reader walks their term tables and
+looks each term up again in the table's hash to find its postings: a fifth of the index
+worker's time per edit. `MergedSegment` takes each term's postings from the walk itself.
 """
 
+from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.reading import SegmentReader
 
 # Segments of one tier merged at once; tier n holds segments of PER_TIER**n to PER_TIER**(n+1)
@@ -27,6 +32,27 @@ TOP_TIER = 5
 # While changes wait, a tier is merged only once it holds this many segments: an edit is not held
 # behind a merge, and under a steady stream of edits the segments searches read stay bounded.
 BACKLOG = 4 * PER_TIER
+
+
+class MergedSegment(SegmentReader):
+    """A segment as a merge reads it: the same postings in the same order as Whoosh's reader
+    gives them, each term's found from the walk of the term table."""
+
+    def iter_postings(self):
+        terms = self._terms
+        if type(terms) is not W3TermsReader:
+            yield from super().iter_postings()
+            return
+        schema, deleted = self.schema, self.deleted_docs_set
+        postings, postfile = terms._codec.postings_reader, terms._postfile
+        for (fieldname, text), terminfo in terms.items():
+            if fieldname not in schema:
+                continue
+            m = postings(postfile, terminfo, schema[fieldname].format, term=(fieldname, text))
+            while m.is_active():
+                if m.id() not in deleted:
+                    yield fieldname, text, m.id(), m.weight(), m.value()
+                m.next()
 
 
 def tier(segment) -> int:
@@ -52,7 +78,7 @@ def merge_by_tiers(writer, segments, at: int = PER_TIER):
     segment being written; the segments kept are returned."""
     merged = full_tier(segments, at)
     for segment in merged:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
+        reader = MergedSegment(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
         reader.close()
     return [segment for segment in segments if segment not in merged]
