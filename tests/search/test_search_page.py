@@ -107,3 +107,28 @@ def test_a_document_row_is_marked_in_the_language_of_its_title_from_a_cached_sea
     # The API's rows say nothing of it.
     api_rows = client.get("/api/search/", {"q": "Molotov"}).json()["facets"]["document"]
     assert all(set(row) == {"value", "label", "count"} for row in api_rows)
+
+
+def hit_links(html: str) -> list[tuple[str, str]]:
+    """Each hit's link to its document and to its passage, in the order shown."""
+    found = re.findall(
+        r'<a class="hit-doc" href="([^"]*)".*?<p class="hit-ref"><a href="([^"]*)">', html, re.S
+    )
+    return [(doc.replace("&amp;", "&"), passage.replace("&amp;", "&")) for doc, passage in found]
+
+
+def test_each_hit_links_to_its_document_at_the_passage_and_to_the_passage_with_its_rank(client):
+    params = {"q": "Molotov", "language": "en", "page_size": 3, "page": 2}
+    response = client.get("/search/", params)
+    links = hit_links(response.content.decode())
+    hits = response.context["outcome"].hits
+    assert len(links) == len(hits) == 3
+    for rank, ((doc, passage), hit) in enumerate(zip(links, hits, strict=True), start=4):
+        assert doc == f"/documents/{hit.document['slug']}/?q=Molotov#p{hit.n}"
+        assert passage == f"{hit.url}?q=Molotov&language=en&page_size=3&page=2&hit={rank}"
+    # The query is quoted in the document's address; without one, the address is the document's.
+    quoted = hit_links(page(client, q="Staljin ~ šta"))
+    assert quoted and all("/?q=Staljin%20~%20%C5%A1ta#p" in doc for doc, _ in quoted)
+    bare = hit_links(page(client, language="hr"))
+    assert bare and all(doc.count("/") == 3 and "?" not in doc for doc, _ in bare)
+    assert all(passage.endswith(f"?language=hr&hit={n}") for n, (_, passage) in enumerate(bare, 1))
