@@ -96,7 +96,7 @@ def with_links(request, outcome: SearchOutcome) -> SearchOutcome:
         return toggled(request.GET, facet, value)
 
     facets = {
-        facet: [{**row, "toggle": link(facet, row["value"])} for row in rows]
+        facet: [{"lang": None, **row, "toggle": link(facet, row["value"])} for row in rows]
         for facet, rows in facets.items()
     }
     return dataclasses.replace(outcome, facets=facets)

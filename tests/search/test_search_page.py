@@ -132,3 +132,16 @@ def test_each_hit_links_to_its_document_at_the_passage_and_to_the_passage_with_i
     bare = hit_links(page(client, language="hr"))
     assert bare and all(doc.count("/") == 3 and "?" not in doc for doc, _ in bare)
     assert all(passage.endswith(f"?language=hr&hit={n}") for n, (_, passage) in enumerate(bare, 1))
+
+
+def test_a_facet_row_is_marked_with_a_language_only_where_its_label_has_one(client):
+    html = page(client, q="Molotov")
+    for facet in ("language", "concept"):
+        section = re.search(rf'<section aria-labelledby="facet-{facet}">.*?</section>', html, re.S)
+        assert section, facet
+        spans = re.findall(r'<span class="facet-label"([^>]*)>', section[0])
+        assert spans and set(spans) == {""}, facet
+    documents = re.search(r'<section aria-labelledby="facet-document">.*?</section>', html, re.S)
+    assert all(
+        ' lang="' in span for span in re.findall(r'<span class="facet-label"[^>]*>', documents[0])
+    )
