@@ -145,3 +145,14 @@ def test_a_facet_row_is_marked_with_a_language_only_where_its_label_has_one(clie
     assert all(
         ' lang="' in span for span in re.findall(r'<span class="facet-label"[^>]*>', documents[0])
     )
+
+
+@pytest.mark.parametrize(
+    "language, name", [("en", "Passage"), ("hr", "Odlomak"), ("ro", "Pasajul")]
+)
+def test_each_hit_names_its_passage_in_the_interface_language(client, settings, language, name):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get("/search/", {"q": "Molotov"})
+    names = re.findall(r'<p class="hit-ref"><a href="[^"]*">([^<]*)</a>', response.content.decode())
+    hits = response.context["outcome"].hits
+    assert names and names == [f"{name} {hit.n}" for hit in hits]
