@@ -107,3 +107,52 @@ def test_a_document_row_is_marked_in_the_language_of_its_title_from_a_cached_sea
     # The API's rows say nothing of it.
     api_rows = client.get("/api/search/", {"q": "Molotov"}).json()["facets"]["document"]
     assert all(set(row) == {"value", "label", "count"} for row in api_rows)
+
+
+def hit_links(html: str) -> list[tuple[str, str]]:
+    """Each hit's link to its document and to its passage, in the order shown."""
+    found = re.findall(
+        r'<a class="hit-doc" href="([^"]*)".*?<p class="hit-ref"><a href="([^"]*)">', html, re.S
+    )
+    return [(doc.replace("&amp;", "&"), passage.replace("&amp;", "&")) for doc, passage in found]
+
+
+def test_each_hit_links_to_its_document_at_the_passage_and_to_the_passage_with_its_rank(client):
+    params = {"q": "Molotov", "language": "en", "page_size": 3, "page": 2}
+    response = client.get("/search/", params)
+    links = hit_links(response.content.decode())
+    hits = response.context["outcome"].hits
+    assert len(links) == len(hits) == 3
+    for rank, ((doc, passage), hit) in enumerate(zip(links, hits, strict=True), start=4):
+        assert doc == f"/documents/{hit.document['slug']}/?q=Molotov#p{hit.n}"
+        assert passage == f"{hit.url}?q=Molotov&language=en&page_size=3&page=2&hit={rank}"
+    # The query is quoted in the document's address; without one, the address is the document's.
+    quoted = hit_links(page(client, q="Staljin ~ šta"))
+    assert quoted and all("/?q=Staljin%20~%20%C5%A1ta#p" in doc for doc, _ in quoted)
+    bare = hit_links(page(client, language="hr"))
+    assert bare and all(doc.count("/") == 3 and "?" not in doc for doc, _ in bare)
+    assert all(passage.endswith(f"?language=hr&hit={n}") for n, (_, passage) in enumerate(bare, 1))
+
+
+def test_a_facet_row_is_marked_with_a_language_only_where_its_label_has_one(client):
+    html = page(client, q="Molotov")
+    for facet in ("language", "concept"):
+        section = re.search(rf'<section aria-labelledby="facet-{facet}">.*?</section>', html, re.S)
+        assert section, facet
+        spans = re.findall(r'<span class="facet-label"([^>]*)>', section[0])
+        assert spans and set(spans) == {""}, facet
+    documents = re.search(r'<section aria-labelledby="facet-document">.*?</section>', html, re.S)
+    assert all(
+        ' lang="' in span for span in re.findall(r'<span class="facet-label"[^>]*>', documents[0])
+    )
+
+
+@pytest.mark.parametrize(
+    "language, name", [("en", "Passage"), ("hr", "Odlomak"), ("ro", "Pasajul")]
+)
+def test_each_hit_names_its_passage_in_the_interface_language(client, settings, language, name):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get("/search/", {"q": "Molotov"})
+    names = re.findall(r'<p class="hit-ref"><a href="[^"]*">([^<]*)</a>', response.content.decode())
+    hits = response.context["outcome"].hits
+    assert names and names == [f"{name} {hit.n}" for hit in hits]
