@@ -12,9 +12,12 @@ class Recent:
 
     def get(self, key, work_out):
         with self.lock:
-            if key in self.entries:
+            try:
+                # One look-up when the answer is kept (a search asks some hundred of them).
                 self.entries.move_to_end(key)
                 return self.entries[key]
+            except KeyError:
+                pass
         found = work_out()
         self.put(key, found)
         return found
