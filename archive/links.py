@@ -15,8 +15,15 @@ def passage_path(slug: str, n: int) -> str:
     return _reversed(get_script_prefix(), get_resolver(get_urlconf()), slug, n)
 
 
+def document_path(slug: str) -> str:
+    """The path of a document's page, the script prefix included."""
+    return _reversed(get_script_prefix(), get_resolver(get_urlconf()), slug, None)
+
+
 @lru_cache(maxsize=LINKS_KEPT)
-def _reversed(prefix: str, resolver, slug: str, n: int) -> str:
+def _reversed(prefix: str, resolver, slug: str, n: int | None) -> str:
     # The prefix and the URL conf (its resolver, new when the URL caches are cleared) are
     # what else `reverse` reads: part of the key, never of the path's rule.
+    if n is None:
+        return reverse("archive:document", kwargs={"slug": slug})
     return reverse("archive:passage", kwargs={"slug": slug, "n": n})

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from archive.links import document_path
 from search.engine import EngineUnavailable
 from search.exports import EXPORT_CAP, EXPORTS, exported_hits, passages
 from search.facets import BY_NAME, FACETS
@@ -158,7 +159,7 @@ def hit_rows(outcome: SearchOutcome, hit_query: str) -> list[dict]:
         {
             **vars(hit),
             "name": mark_safe(name % {"n": hit.n}),
-            "document_url": f"/documents/{hit.document['slug']}/" + (f"{at}{hit.n}" if at else ""),
+            "document_url": document_path(hit.document["slug"]) + (f"{at}{hit.n}" if at else ""),
             "passage_url": f"{hit.url}{hit_query}{rank}",
         }
         for rank, hit in enumerate(outcome.hits, start=outcome.first)

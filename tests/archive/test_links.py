@@ -3,7 +3,7 @@
 from django.test import override_settings
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
-from archive.links import LINKS_KEPT, _reversed, passage_path
+from archive.links import LINKS_KEPT, _reversed, document_path, passage_path
 
 
 def test_a_passage_link_is_made_by_the_url_conf():
@@ -33,3 +33,13 @@ def test_the_passage_links_kept_stay_within_their_bound():
         passage_path("bound", n)
     assert _reversed.cache_info().currsize == LINKS_KEPT
     assert passage_path("bound", LINKS_KEPT + 9) == f"/documents/bound/{LINKS_KEPT + 9}/"
+
+
+def test_a_document_link_is_made_by_the_url_conf_under_the_address_served():
+    assert document_path("x") == reverse("archive:document", kwargs={"slug": "x"})
+    assert document_path("x") == "/documents/x/"
+    set_script_prefix("/arhiv/")
+    try:
+        assert document_path("x") == "/arhiv/documents/x/"
+    finally:
+        clear_script_prefix()

@@ -4,9 +4,11 @@ matches, a suggestion keeps them, and no empty list of expansions is shown."""
 import re
 
 import pytest
+from django.urls import clear_script_prefix, set_script_prefix
 
 from archive.models import Document
 from search import views
+from search.service import RESULTS
 from tests.conftest import SLUGS
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +134,18 @@ def test_each_hit_links_to_its_document_at_the_passage_and_to_the_passage_with_i
     bare = hit_links(page(client, language="hr"))
     assert bare and all(doc.count("/") == 3 and "?" not in doc for doc, _ in bare)
     assert all(passage.endswith(f"?language=hr&hit={n}") for n, (_, passage) in enumerate(bare, 1))
+    # Served below an address of its own (a proxy's SCRIPT_NAME, which Django's WSGI handler
+    # makes the script prefix; the test client does not), the links stay inside it.
+    RESULTS.clear()
+    set_script_prefix("/arhiv/")
+    try:
+        below = client.get("/search/", {"q": "Molotov"})
+    finally:
+        clear_script_prefix()
+        RESULTS.clear()
+    inside = hit_links(below.content.decode())
+    assert inside and all(doc.startswith("/arhiv/documents/") for doc, _ in inside)
+    assert all("/arhiv/documents/" in passage for _, passage in inside)
 
 
 def test_a_facet_row_is_marked_with_a_language_only_where_its_label_has_one(client):
