@@ -79,6 +79,7 @@ def test_facet_links_switch_the_value_under_its_address_name(client, noted):
         assert row["toggle"] == "?" + urlencode({"q": "Molotov", **expected}), name
 
 
+@pytest.mark.whoosh
 def test_small_segments_counted_together_give_each_segments_own_counts_and_filters(
     private_index, monkeypatch
 ):
