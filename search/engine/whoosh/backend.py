@@ -11,9 +11,7 @@ schema building still go through the haystack backend it is.
 import contextlib
 import os
 import shutil
-import threading
 import time
-from collections import OrderedDict
 from itertools import chain
 from pathlib import Path
 
@@ -31,7 +29,7 @@ from search.engine import Engine, IndexHit, Results
 from search.engine.whoosh import building, committing
 from search.engine.whoosh.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS, PAIRS_ANALYZER
 from search.engine.whoosh.compile import PAIRED_FIELD, PAIRS_FIELD, compile_plan
-from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported
+from search.engine.whoosh.evaluation import Evaluator, KeptScores, Scored, Unsupported
 from search.engine.whoosh.facets import FacetArrays, keep_segment_files
 from search.engine.whoosh.merging import full_tier, merge_backlog, merge_by_tiers
 from search.engine.whoosh.postings import IndexArrays, segment_readers
@@ -98,25 +96,17 @@ class GenerationState:
         self.evaluator = Evaluator(searcher, self.arrays)
         self.facets = FacetArrays(searcher, self.arrays)
         self._ranks: dict[tuple, np.ndarray] = {}
-        self._evaluated: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
+        self._evaluated = KeptScores()
 
     def evaluate(self, q: wq.Query) -> Scored:
         """The query's matches and scores, kept for the last few queries: a search asks again
         for the same query under other filters (each language's best, page by page)."""
-        with self._lock:
-            if q in self._evaluated:
-                self._evaluated.move_to_end(q)
-                return self._evaluated[q]
-        scored = self.evaluator.evaluate(q)
-        with self._lock:
-            self._evaluated[q] = scored
-            while len(self._evaluated) > 1 and (
-                len(self._evaluated) > EVALUATED_KEPT
-                or sum(s.nbytes for s in self._evaluated.values()) > EVALUATED_BYTES
-            ):
-                self._evaluated.popitem(last=False)
-        return scored
+        return self._evaluated.get(
+            q,
+            lambda: self.evaluator.evaluate(q),
+            max_bytes=EVALUATED_BYTES,
+            max_count=EVALUATED_KEPT,
+        )
 
     def rank(self, fields: tuple[str, ...]) -> np.ndarray:
         """Each document's place when sorted by `fields` (then by number, as Whoosh breaks ties)."""

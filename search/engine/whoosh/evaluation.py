@@ -43,6 +43,39 @@ class Scored:
 
 
 NOTHING = Scored(EMPTY_IDS, EMPTY_FLOATS)
+
+
+class KeptScores:
+    """The latest matches and scores worked out, within a budget of bytes (and of entries,
+    if given); the newest is always kept. Shared: not to be changed."""
+
+    def __init__(self):
+        self.entries: OrderedDict = OrderedDict()
+        self.held = 0
+        self.lock = threading.Lock()
+
+    def __iter__(self):
+        return iter(list(self.entries))
+
+    def get(self, key, work_out, *, max_bytes: int, max_count: int | None = None) -> Scored:
+        with self.lock:
+            try:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+            except KeyError:
+                pass
+        scored = work_out()
+        with self.lock:
+            if key not in self.entries:
+                self.entries[key] = scored
+                self.held += scored.nbytes
+            while len(self.entries) > 1 and (
+                self.held > max_bytes or (max_count is not None and len(self.entries) > max_count)
+            ):
+                self.held -= self.entries.popitem(last=False)[1].nbytes
+        return scored
+
+
 # A term's matches and scores are kept for the generation, up to this many bytes in all: the
 # queries readers ask share words (a name alone, with another, under a filter, excluded), and
 # each word is looked for in five fields of every segment.
@@ -104,9 +137,7 @@ class Evaluator:
         self.arrays = arrays or IndexArrays(searcher)
         self.size = self.arrays.doc_count_all
         self._expanded: dict[tuple, list] = {}
-        self._terms: OrderedDict[tuple, Scored] = OrderedDict()
-        self._terms_bytes = 0
-        self._lock = threading.Lock()
+        self._terms = KeptScores()
 
     def evaluate(self, q: wq.Query) -> Scored:
         # Exact types: a subclass may match differently (Whoosh's own path takes it).
@@ -201,23 +232,17 @@ class Evaluator:
 
     def term(self, fieldname: str, text) -> Scored:
         """The term's matches and scores (shared: not to be changed)."""
-        key = (fieldname, text)
-        with self._lock:
-            if key in self._terms:
-                self._terms.move_to_end(key)
-                return self._terms[key]
+        return self._terms.get(
+            (fieldname, text),
+            lambda: self._term_scored(fieldname, text),
+            max_bytes=TERMS_SCORED_BYTES,
+        )
+
+    def _term_scored(self, fieldname: str, text) -> Scored:
         btext, postings = self._term_postings(fieldname, text)
         if postings is None or not len(postings.ids):
-            scored = NOTHING
-        else:
-            scored = Scored(postings.ids, self.score(fieldname, btext, postings))
-        with self._lock:
-            if key not in self._terms:
-                self._terms[key] = scored
-                self._terms_bytes += scored.nbytes
-            while self._terms_bytes > TERMS_SCORED_BYTES and len(self._terms) > 1:
-                self._terms_bytes -= self._terms.popitem(last=False)[1].nbytes
-        return scored
+            return NOTHING
+        return Scored(postings.ids, self.score(fieldname, btext, postings))
 
     def score(self, fieldname, btext, postings) -> np.ndarray:
         searcher, weighting = self.searcher, self.searcher.weighting
