@@ -123,6 +123,11 @@ def test_a_rebuild_keeps_frequent_terms_as_arrays_and_searches_find_the_same(
     )
     found = everything()
     assert found.total > 20 and ("text", b"molotov") not in read
+    # A concept, as a thesaurus expansion searches it: a keyword field's term.
+    assert any(".frequent_concepts_docs" in p.name for p in private_index.resolve().iterdir())
+    read.clear()  # the facet values, read from their postings by the first search
+    concept = engine().run(plan.Term("concepts", "vyacheslav-molotov"), end=5)
+    assert concept.total > 20 and ("concepts", b"vyacheslav-molotov") not in read
     # Every bench query, with filters, expanded or not, as Whoosh's own matchers find it.
     assert all_differences(filter_sets=[{}, {"language": ["en", "hr"], "years": ["1939"]}]) == {}
 

@@ -109,8 +109,9 @@ def frequent_paths(folder, segment, field: str) -> list[Path] | None:
 
 
 def save_frequent(folder, segment, field: str, terms: list[str], docs, weights) -> None:
-    """Keep a segment's frequent terms of a text field: `docs` and `weights` are each term's
-    postings (as its blocks hold them) one term after another."""
+    """Keep a segment's frequent terms of a field searched by word (text, ID or keyword):
+    `docs` and `weights` are each term's postings (as its blocks hold them) one term after
+    another."""
     found = frequent_paths(folder, segment, field)
     if found is None or not terms:
         return
