@@ -74,9 +74,15 @@ def whoosh_docs(searcher, field: str, value: str) -> set[int]:
     return set(searcher.docs_for_query(wq.Term(field, value)))
 
 
+@pytest.mark.parametrize("bitmaps", [False, True], ids=["runs", "bitmaps"])
 def test_counts_and_filters_over_the_kept_runs_are_those_of_whooshs_postings(
-    private_index, kept_from_any_size
+    private_index, kept_from_any_size, monkeypatch, bitmaps
 ):
+    from search.engine.whoosh import facets as facet_arrays
+
+    # Counted over bitmaps: the values of one passage in 32 or more (most of the seed corpus's
+    # concepts, its languages and years); the rest by looking up their passages.
+    monkeypatch.setattr(facet_arrays, "BITMAPS_FROM", 0 if bitmaps else 10**9)
     rebuild_index()
     # An edit: a second segment, read from its postings, and a deleted document in the first.
     passage = Passage.objects.get(document__slug=SLUGS["003"], n=1)
@@ -90,6 +96,13 @@ def test_counts_and_filters_over_the_kept_runs_are_those_of_whooshs_postings(
     assert searcher.reader().has_deletions() and not searcher.reader().is_atomic()
     hits = set(searcher.docs_for_query(wq.Term("text", "molotov")))
     matching = np.array(sorted(hits), dtype=np.int64)
+    if bitmaps:
+        split = [
+            runs.split(size) for field in facets.fields.values() for runs, _, size, _ in field.parts
+        ]
+        assert any(len(s.dense) for s in split) and any(
+            len(s.dense) and len(s.sparse) for s in split
+        )
     for field in INDEX_FIELDS:
         counts = facets.counts(matching, {}, (field,))[field]
         held = {value: whoosh_docs(searcher, field, value) for value in facets.fields[field].values}
