@@ -18,6 +18,7 @@ help:
 	@echo "make lint   ruff check and format check"
 	@echo "make translations  add new interface strings to locale/*.po; make messages compiles them"
 	@echo "make bench  benchmarks (SIZE=10k, 100k or 1m; ENGINE=solr adds SolrCloud); make bench-load"
+	@echo "           (the seed corpus under load; SIZE=100k adds that many synthetic passages)"
 	@echo "make test-sqlite, make test-postgres, make test-solr, make test-reliability: make test's"
 	@echo "           legs on SQLite, PostgreSQL and Solr (make test runs them at once),"
 	@echo "           and the slow tests"
@@ -140,9 +141,11 @@ test-reliability: install node browser messages
 LOAD_SECONDS ?= 60
 LOAD_USERS ?= 8
 # Searches with facets from several clients against make serve's stack while an editor changes
-# passages; loopback only, bounded in time.
+# passages; loopback only, bounded in time. On the seed corpus, or with SIZE=100k (given on the
+# command line or in the environment, not bench's default) that many synthetic passages too.
 bench-load: install
-	$(BIN)/python -m bench.load --seconds $(LOAD_SECONDS) --users $(LOAD_USERS)
+	$(BIN)/python -m bench.load --seconds $(LOAD_SECONDS) --users $(LOAD_USERS) \
+		$(if $(filter command line environment,$(origin SIZE)),--size $(SIZE))
 
 clean:
 	rm -rf data test-results node_modules

@@ -1,6 +1,11 @@
 """The benchmark's table judges the speed and memory goals set for its size (bench/goals.py);
 `--engine solr` asks for the cluster's nodes; the load's report judges its goals."""
 
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 
 from bench.goals import first_run_goal, goals_for, repeat_goal
@@ -136,3 +141,25 @@ def test_reuse_needs_a_folder_a_kept_run_finished(tmp_path, capsys):
     assert arguments(["--size", "1m", "--reuse", str(tmp_path)]).reuse == tmp_path
     with pytest.raises(SystemExit):
         arguments(["--reuse", str(tmp_path), "--keep", str(tmp_path / "other")])
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+@pytest.mark.parametrize(
+    ("given", "expected"), [([], None), (["SIZE=100k"], "100k"), (["SIZE=25k"], "25k")]
+)
+def test_make_bench_load_loads_the_size_it_is_given_and_else_the_seed_corpus(given, expected):
+    env = {k: v for k, v in os.environ.items() if k != "SIZE"}
+    dry = subprocess.run(
+        ["make", "-n", "bench-load", *given],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    command = " ".join(line.strip(" \\\t") for line in dry.splitlines() if line.strip())
+    assert "-m bench.load" in command
+    if expected is None:
+        assert "--size" not in command
+    else:
+        assert f"--size {expected}" in command
