@@ -4,7 +4,9 @@ Each segment's (document, value) pairs are kept as its files hold them (`segment
 documents grouped by value, one run per value, memory-mapped rather than copied. Only where
 each run starts is kept beside them, not the value of every pair: counting a facet over the hits
 adds up the hits in each run, and a filter marks the documents of its values' runs. At a million
-passages the pairs are some 14 million; a copy of them in every worker took 100 MiB.
+passages the pairs are some 14 million; a copy of them in every worker took 100 MiB. In a large
+segment, a value held by many of its documents is counted over a bitmap of them instead
+(`SplitRuns`), which is cheaper than looking up each of its documents.
 """
 
 from dataclasses import dataclass
