@@ -12,18 +12,20 @@ LINKS_KEPT = 20_000
 
 def passage_path(slug: str, n: int) -> str:
     """The path of a document's passage page, the script prefix included."""
-    return _reversed(get_script_prefix(), get_resolver(get_urlconf()), slug, n)
+    return _path("archive:passage", slug=slug, n=n)
 
 
 def document_path(slug: str) -> str:
     """The path of a document's page, the script prefix included."""
-    return _reversed(get_script_prefix(), get_resolver(get_urlconf()), slug, None)
+    return _path("archive:document", slug=slug)
+
+
+def _path(name: str, **kwargs) -> str:
+    return _reversed(get_script_prefix(), get_resolver(get_urlconf()), name, **kwargs)
 
 
 @lru_cache(maxsize=LINKS_KEPT)
-def _reversed(prefix: str, resolver, slug: str, n: int | None) -> str:
+def _reversed(prefix: str, resolver, name: str, **kwargs) -> str:
     # The prefix and the URL conf (its resolver, new when the URL caches are cleared) are
     # what else `reverse` reads: part of the key, never of the path's rule.
-    if n is None:
-        return reverse("archive:document", kwargs={"slug": slug})
-    return reverse("archive:passage", kwargs={"slug": slug, "n": n})
+    return reverse(name, kwargs=kwargs)

@@ -134,8 +134,6 @@ def test_a_query_asked_again_is_evaluated_once_and_kept_matches_keep_to_their_bu
 ):
     from haystack import connections
 
-    from search.engine.whoosh import backend
-
     connections["default"].get_backend().forget_searcher()
     evaluator = engine().state().evaluator
     evaluated = []
@@ -147,7 +145,7 @@ def test_a_query_asked_again_is_evaluated_once_and_kept_matches_keep_to_their_bu
         engine().run_query(molotov, filters={"language": [language]})
     assert evaluated == [molotov]
     # Over the budget, only the latest query's matches are kept.
-    monkeypatch.setattr(backend, "EVALUATED_BYTES", 0)
+    monkeypatch.setattr(engine().state()._evaluated, "budget", 0)
     for q in (treaty, treaty, molotov):
         engine().run_query(q)
     assert evaluated == [molotov, treaty, molotov]
@@ -173,7 +171,7 @@ def test_a_word_shared_by_queries_is_scored_once_and_kept_scores_keep_to_their_b
     assert read == [("text", b"molotov"), ("text", b"ribbentrop")]
     assert set(paired.ids) <= set(alone.ids)
     # The scores are those of a fresh evaluation, kept or not.
-    monkeypatch.setattr(evaluation, "TERMS_SCORED_BYTES", 0)
+    monkeypatch.setattr(state.evaluator._terms, "budget", 0)
     again = state.evaluator.evaluate(wq.Term("text", "treaty"))
     fresh = evaluation.Evaluator(state.searcher, state.arrays).evaluate(wq.Term("text", "treaty"))
     assert again.ids.tolist() == fresh.ids.tolist()

@@ -29,13 +29,14 @@ from search.engine import Engine, IndexHit, Results
 from search.engine.whoosh import building, committing
 from search.engine.whoosh.analysis import FOLDED_ANALYZER, LANGUAGE_ANALYZERS, PAIRS_ANALYZER
 from search.engine.whoosh.compile import PAIRED_FIELD, PAIRS_FIELD, compile_plan
-from search.engine.whoosh.evaluation import Evaluator, KeptScores, Scored, Unsupported
+from search.engine.whoosh.evaluation import Evaluator, Scored, Unsupported, nbytes
 from search.engine.whoosh.facets import FacetArrays, keep_segment_files
 from search.engine.whoosh.merging import full_tier, merge_backlog, merge_by_tiers
 from search.engine.whoosh.postings import IndexArrays, segment_readers
 from search.engine.whoosh.reopening import OpenSegments
 from search.engine.whoosh.swap import fresh_folder, swap_in
 from search.facets import BY_FIELD, INDEX_FIELDS
+from search.recent import Recent
 from search.search_indexes import STEMMED_FIELDS
 
 # How many queries' matches a generation keeps, and at most how many bytes of them besides the
@@ -96,17 +97,12 @@ class GenerationState:
         self.evaluator = Evaluator(searcher, self.arrays)
         self.facets = FacetArrays(searcher, self.arrays)
         self._ranks: dict[tuple, np.ndarray] = {}
-        self._evaluated = KeptScores()
+        self._evaluated = Recent(EVALUATED_KEPT, budget=EVALUATED_BYTES, weight=nbytes)
 
     def evaluate(self, q: wq.Query) -> Scored:
         """The query's matches and scores, kept for the last few queries: a search asks again
         for the same query under other filters (each language's best, page by page)."""
-        return self._evaluated.get(
-            q,
-            lambda: self.evaluator.evaluate(q),
-            max_bytes=EVALUATED_BYTES,
-            max_count=EVALUATED_KEPT,
-        )
+        return self._evaluated.get(q, lambda: self.evaluator.evaluate(q))
 
     def rank(self, fields: tuple[str, ...]) -> np.ndarray:
         """Each document's place when sorted by `fields` (then by number, as Whoosh breaks ties)."""

@@ -8,8 +8,6 @@ work is done per posting list rather than per document. A query of a kind not ha
 raises `Unsupported`, and the caller runs it through Whoosh's matchers instead.
 """
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +16,7 @@ from whoosh.scoring import BM25F
 
 from search.engine.whoosh.compile import PairPhrase, has_pairs
 from search.engine.whoosh.postings import EMPTY_FLOATS, EMPTY_IDS, IndexArrays
+from search.recent import Recent
 
 
 class Unsupported(Exception):
@@ -45,35 +44,9 @@ class Scored:
 NOTHING = Scored(EMPTY_IDS, EMPTY_FLOATS)
 
 
-class KeptScores:
-    """The latest matches and scores worked out, within a budget of bytes (and of entries,
-    if given); the newest is always kept. Shared: not to be changed."""
-
-    def __init__(self):
-        self.entries: OrderedDict = OrderedDict()
-        self.held = 0
-        self.lock = threading.Lock()
-
-    def __iter__(self):
-        return iter(list(self.entries))
-
-    def get(self, key, work_out, *, max_bytes: int, max_count: int | None = None) -> Scored:
-        with self.lock:
-            try:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-            except KeyError:
-                pass
-        scored = work_out()
-        with self.lock:
-            if key not in self.entries:
-                self.entries[key] = scored
-                self.held += scored.nbytes
-            while len(self.entries) > 1 and (
-                self.held > max_bytes or (max_count is not None and len(self.entries) > max_count)
-            ):
-                self.held -= self.entries.popitem(last=False)[1].nbytes
-        return scored
+def nbytes(scored: Scored) -> int:
+    """What kept matches and scores weigh (`search.recent.Recent`)."""
+    return scored.nbytes
 
 
 # A term's matches and scores are kept for the generation, up to this many bytes in all: the
@@ -137,7 +110,7 @@ class Evaluator:
         self.arrays = arrays or IndexArrays(searcher)
         self.size = self.arrays.doc_count_all
         self._expanded: dict[tuple, list] = {}
-        self._terms = KeptScores()
+        self._terms = Recent(budget=TERMS_SCORED_BYTES, weight=nbytes)
 
     def evaluate(self, q: wq.Query) -> Scored:
         # Exact types: a subclass may match differently (Whoosh's own path takes it).
@@ -232,11 +205,7 @@ class Evaluator:
 
     def term(self, fieldname: str, text) -> Scored:
         """The term's matches and scores (shared: not to be changed)."""
-        return self._terms.get(
-            (fieldname, text),
-            lambda: self._term_scored(fieldname, text),
-            max_bytes=TERMS_SCORED_BYTES,
-        )
+        return self._terms.get((fieldname, text), lambda: self._term_scored(fieldname, text))
 
     def _term_scored(self, fieldname: str, text) -> Scored:
         btext, postings = self._term_postings(fieldname, text)

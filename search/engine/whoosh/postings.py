@@ -10,7 +10,6 @@ and deleted documents are left out, as Whoosh's own reader does.
 import sys
 import threading
 from bisect import bisect_right
-from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import accumulate
 from pickle import loads
@@ -22,6 +21,7 @@ from whoosh.reading import EmptyReader
 from whoosh.util.numeric import byte_to_length
 
 from search.engine.whoosh import segment_files
+from search.recent import Recent
 
 # Whoosh stores a document's field length as one byte; this table turns bytes into lengths.
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -101,36 +101,19 @@ class SegmentCache:
 SEGMENTS = SegmentCache()
 
 
-class SegmentReads:
+class SegmentReads(Recent):
     """Values read from segments, kept per segment, the most recently used up to `budget`
     bytes in all (as `weight` counts a value)."""
 
     def __init__(self, budget: int, weight):
-        self.budget, self.held, self.weight = budget, 0, weight
-        self.entries: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
+        super().__init__(budget=budget, weight=weight)
 
-    def get(self, leaf, key: tuple, read):
+    def read(self, leaf, key: tuple, read):
         """`read(leaf, *key)`, remembered for the leaf's segment."""
-        key = (SegmentCache.key(leaf), key)
-        with self.lock:
-            if key in self.entries:
-                self.entries.move_to_end(key)
-                return self.entries[key]
-        found = read(leaf, *key[1])
-        with self.lock:
-            if key not in self.entries:
-                self.entries[key] = found
-                self.held += self.weight(found)
-            while self.held > self.budget and len(self.entries) > 1:
-                _, dropped = self.entries.popitem(last=False)
-                self.held -= self.weight(dropped)
-        return found
+        return self.get((SegmentCache.key(leaf), key), lambda: read(leaf, *key))
 
     def keep_only(self, segments: set) -> None:
-        with self.lock:
-            for key in [key for key in self.entries if key[0] not in segments]:
-                self.held -= self.weight(self.entries.pop(key))
+        self.drop(lambda key: key[0] not in segments)
 
 
 def postings_weight(found) -> int:
@@ -196,7 +179,7 @@ class IndexArrays:
         """A document's stored fields, kept for its segment (`STORED_FIELDS`): shared, not to be
         changed."""
         leaf, offset = self.leaves[bisect_right(self.offsets, docnum) - 1]
-        return STORED_FIELDS.get(leaf, (docnum - offset,), stored_of)
+        return STORED_FIELDS.read(leaf, (docnum - offset,), stored_of)
 
     def all_docs(self) -> np.ndarray:
         return np.flatnonzero(self.live).astype(np.int64)
@@ -205,7 +188,7 @@ class IndexArrays:
         """Every live document holding the term, with the term's weight there."""
         ids, weights, values = [], [], []
         for leaf, offset in self.leaves:
-            found = TERMS.get(leaf, (fieldname, btext, with_values), self._segment_term)
+            found = TERMS.read(leaf, (fieldname, btext, with_values), self._segment_term)
             if found is None:
                 continue
             ids.append(np.add(found.ids, offset, dtype=np.int64))
